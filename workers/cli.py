@@ -1,0 +1,79 @@
+"""`modworker`: worker, scan, replay, record, demo (and eval, bench as they land)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from workers.settings import get_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="modworker", description="Streaming moderation worker")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("worker", help="run the faust worker (settings from MODWORKER_* variables)")
+
+    s = sub.add_parser("scan", help="decide MessageEvent JSON lines offline, one output line per input line")
+    s.add_argument("--input", required=True, help="JSONL file of MessageEvents, or - for standard input")
+    s.add_argument("--output", default=None, help="output file (default: standard output)")
+    s.add_argument("--policy", default=None, help="policy file (default: MODWORKER_POLICY_FILE)")
+
+    r = sub.add_parser("replay", help="produce recorded records (or bare MessageEvent lines) into a topic")
+    r.add_argument("file", help="JSONL file, or - for standard input")
+    r.add_argument("--topic", required=True)
+    r.add_argument("--bootstrap", default=None, help="default: MODWORKER_KAFKA_BOOTSTRAP")
+    r.add_argument("--quiet", action="store_true")
+
+    c = sub.add_parser("record", help="write a topic's records, from its beginning, as JSON lines")
+    c.add_argument("--topic", required=True)
+    c.add_argument("--output", required=True, help="JSONL file, or - for standard output")
+    c.add_argument("--max", type=int, default=None, help="stop after N records")
+    c.add_argument("--timeout", type=float, default=5.0, help="stop when no record came for S seconds")
+    c.add_argument("--bootstrap", default=None, help="default: MODWORKER_KAFKA_BOOTSTRAP")
+
+    d = sub.add_parser("demo", help="start the local stack, replay sample traffic, show what was enforced")
+    d.add_argument("--sample", default=None, help="JSONL of MessageEvents (default: the bundled sample)")
+    d.add_argument("--timeout", type=float, default=120.0, help="give up after S seconds")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = get_settings()
+    if args.command == "worker":
+        from workers.commands.worker import run_worker
+
+        run_worker(settings)
+        return 0
+    if args.command == "scan":
+        from workers.commands.scan import run_scan
+        from workers.core.policy import PolicyError, load_policy
+
+        try:
+            policy = load_policy(args.policy or settings.policy_file)
+        except PolicyError as exc:
+            print(f"modworker scan: {exc}", file=sys.stderr)
+            return 2
+        try:
+            return run_scan(args.input, args.output, policy)
+        except FileNotFoundError as exc:
+            print(f"modworker scan: {exc}", file=sys.stderr)
+            return 2
+    if args.command == "replay":
+        from workers.commands.topic_io import run_replay
+
+        return run_replay(args.file, args.topic, args.bootstrap or settings.kafka_bootstrap, args.quiet)
+    if args.command == "record":
+        from workers.commands.topic_io import run_record
+
+        return run_record(args.topic, args.output, args.bootstrap or settings.kafka_bootstrap, args.max,
+                          args.timeout)
+    if args.command == "demo":
+        from workers.commands.demo import run_demo
+
+        return run_demo(settings, args.sample, args.timeout)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The `modworker` subcommands, one module each."""

@@ -1,0 +1,77 @@
+"""`modworker scan`: the same core and policy offline over MessageEvent JSON lines.
+
+Exactly one output line per input line, in input order:
+  {"event_id", "action", "labels", "score", "reasons"}  for a valid event
+  {"line": N, "error": "..."}                           for a line that is not one
+Counters run on the in-memory store, fed in file order (event-time order).
+"""
+from __future__ import annotations
+
+import sys
+from typing import IO, Iterable, Iterator
+
+import orjson
+
+from workers.adapters.codec import decode_event, reasons_of
+from workers.core.engine import Engine
+from workers.core.policy import Policy
+from workers.core.signals import InMemoryCounters, Observation, counter_findings
+from workers.errors import DecodeError
+
+CHUNK = 512
+
+
+def _decided(engine: Engine, counters: InMemoryCounters, chunk: list[tuple[int, bytes]]) -> Iterator[bytes]:
+    events = []
+    out: list[bytes | None] = []
+    for n, line in chunk:
+        try:
+            events.append((len(out), decode_event(line)))
+            out.append(None)
+        except DecodeError as exc:
+            out.append(orjson.dumps({"line": n, "error": f"{type(exc).__name__}: {exc}"}))
+    readings = counters.observe_sync(
+        [Observation(e.account_id, e.surface.value, e.conversation_id, e.sent_at.timestamp()) for _, e in events]
+    )
+    for (slot, ev), reading in zip(events, readings):
+        d = engine.decide(ev, engine.analyze(ev), counter_findings(reading, engine.policy))
+        out[slot] = orjson.dumps(
+            {
+                "event_id": d.event_id,
+                "action": d.action,
+                "labels": list(d.labels),
+                "score": d.score,
+                "reasons": [r.model_dump(mode="json") for r in reasons_of(d)],
+            }
+        )
+    return iter(out)  # type: ignore[arg-type]
+
+
+def scan_lines(lines: Iterable[bytes], policy: Policy) -> Iterator[bytes]:
+    engine = Engine(policy)
+    counters = InMemoryCounters(policy)
+    chunk: list[tuple[int, bytes]] = []
+    for n, line in enumerate(lines, start=1):
+        chunk.append((n, line.rstrip(b"\r\n")))
+        if len(chunk) >= CHUNK:
+            yield from _decided(engine, counters, chunk)
+            chunk = []
+    if chunk:
+        yield from _decided(engine, counters, chunk)
+
+
+def run_scan(input_path: str, output_path: str | None, policy: Policy) -> int:
+    src: IO[bytes] = sys.stdin.buffer if input_path == "-" else open(input_path, "rb")
+    dst: IO[bytes] = sys.stdout.buffer if output_path in (None, "-") else open(output_path, "wb")
+    try:
+        for out in scan_lines(src, policy):
+            dst.write(out)
+            dst.write(b"\n")
+    finally:
+        if src is not sys.stdin.buffer:
+            src.close()
+        if dst is not sys.stdout.buffer:
+            dst.close()
+        else:
+            dst.flush()
+    return 0

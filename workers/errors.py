@@ -1,0 +1,34 @@
+"""Typed errors. A record that raises a DecodeError is dead-lettered with the error's class name."""
+from __future__ import annotations
+
+
+class ModworkerError(Exception):
+    """Base of every error modworker raises on purpose."""
+
+
+class DecodeError(ModworkerError):
+    """A record could not be turned into a MessageEvent."""
+
+
+class TooLarge(DecodeError):
+    """The record is over the size limit; it is refused before parsing."""
+
+
+class InvalidEncoding(DecodeError):
+    """The record's bytes are not valid UTF-8."""
+
+
+class InvalidJson(DecodeError):
+    """The record is not JSON, or JSON nested too deeply."""
+
+
+class NotAnObject(DecodeError):
+    """The record is JSON but not an object."""
+
+
+class InvalidEvent(DecodeError):
+    """The record is a JSON object that does not satisfy the MessageEvent contract."""
+
+
+class CountersUnavailable(ModworkerError):
+    """The counter store (Redis) could not be reached or answered with an error."""
