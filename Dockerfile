@@ -1,0 +1,17 @@
+# The modworker worker image: slim, non-root, with a healthcheck on its metrics endpoint.
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY schemas ./schemas
+COPY workers ./workers
+COPY ops/policy ./ops/policy
+RUN pip install --no-cache-dir . && useradd --system --uid 10001 --home /app modworker \
+    && mkdir -p /app/.stack && chown -R modworker /app/.stack
+USER modworker
+ENV MODWORKER_POLICY_FILE=/app/ops/policy/default.toml MODWORKER_METRICS_PORT=9108
+EXPOSE 9108
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
+  CMD python -c "import urllib.request,os; urllib.request.urlopen('http://127.0.0.1:%s/metrics' % os.environ.get('MODWORKER_METRICS_PORT','9108'), timeout=2)"
+ENTRYPOINT ["modworker"]
+CMD ["worker"]

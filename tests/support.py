@@ -1,0 +1,121 @@
+"""Test helpers shared by the replay and integration tiers: a real worker process on topics of its own."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import orjson
+
+from workers.adapters.topics import ensure_topics
+from workers.commands.demo import scrape
+from workers.commands.topic_io import read_topic
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOTSTRAP = os.environ.get("MODWORKER_KAFKA_BOOTSTRAP", f"127.0.0.1:{os.environ.get('KAFKA_PORT', '9092')}")
+REDIS_URL = os.environ.get("MODWORKER_REDIS_URL", f"redis://127.0.0.1:{os.environ.get('REDIS_PORT', '6379')}/0")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class WorkerRun:
+    """A namespace (topics, group, Redis prefix) for one test, and worker processes that run in it."""
+
+    def __init__(self, name: str, partitions: int = 2, **settings: str):
+        self.run_id = f"{name}-{uuid.uuid4().hex[:8]}"
+        self.input_topic = f"{self.run_id}.messages"
+        self.enforcement_topic = f"{self.run_id}.enforcements"
+        self.deadletter_topic = f"{self.run_id}.deadletter"
+        self.partitions = partitions
+        self.settings = settings
+        self.procs: list[tuple[subprocess.Popen, int, Path]] = []
+        ensure_topics(BOOTSTRAP, {self.input_topic: partitions, self.enforcement_topic: partitions,
+                                  self.deadletter_topic: 1})
+
+    def env(self, metrics_port: int) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update({
+            "MODWORKER_KAFKA_BOOTSTRAP": BOOTSTRAP,
+            "MODWORKER_REDIS_URL": REDIS_URL,
+            "MODWORKER_INPUT_TOPIC": self.input_topic,
+            "MODWORKER_ENFORCEMENT_TOPIC": self.enforcement_topic,
+            "MODWORKER_DEADLETTER_TOPIC": self.deadletter_topic,
+            "MODWORKER_CONSUMER_GROUP": f"modworker-{self.run_id}",
+            "MODWORKER_REDIS_PREFIX": f"mwtest:{self.run_id}:",
+            "MODWORKER_METRICS_PORT": str(metrics_port),
+            "MODWORKER_TOPIC_PARTITIONS": str(self.partitions),
+            "MODWORKER_SESSION_TIMEOUT_SECONDS": "6",
+            "MODWORKER_WORKDIR": str(ROOT / ".stack" / "faust" / self.run_id),
+        })
+        env.update({f"MODWORKER_{k.upper()}": v for k, v in self.settings.items()})
+        return env
+
+    def start_worker(self) -> int:
+        """Start one worker process; returns its metrics port once its metrics endpoint answers."""
+        port = free_port()
+        log_path = ROOT / ".stack" / "logs" / f"test-{self.run_id}-{len(self.procs)}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "workers.cli", "worker"], env=self.env(port),
+                                    stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        self.procs.append((proc, port, log_path))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"worker exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+            if _metrics_up(port):
+                return port
+            time.sleep(0.2)
+        raise RuntimeError(f"worker metrics never came up:\n{log_path.read_text()[-3000:]}")
+
+    def consumed(self) -> float:
+        return sum(scrape(port, "modworker_records_consumed_total") for _, port, _ in self.procs)
+
+    def wait_consumed(self, n: int, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while self.consumed() < n:
+            for proc, _, log_path in self.procs:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"worker died:\n{log_path.read_text()[-3000:]}")
+            if time.monotonic() > deadline:
+                logs = "\n".join(p.read_text()[-2000:] for _, _, p in self.procs)
+                raise TimeoutError(f"consumed {self.consumed()}/{n} after {timeout}s\n{logs}")
+            time.sleep(0.2)
+
+    def read(self, topic: str, idle: float = 2.0) -> list[dict]:
+        return [orjson.loads(line) for line in read_topic(topic, BOOTSTRAP, None, idle)]
+
+    def stop(self) -> None:
+        for proc, _, _ in self.procs:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc, _, _ in self.procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def __enter__(self) -> "WorkerRun":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _metrics_up(port: int) -> bool:
+    import urllib.request
+
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=1).read()
+        return True
+    except OSError:
+        return False

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+
+from workers.core.policy import PolicyError, load_policy, parse_policy
+from workers.settings import DEFAULT_POLICY
+
+
+def test_default_policy_loads_with_a_version_and_thresholds_for_every_surface():
+    policy = load_policy(DEFAULT_POLICY)
+    assert policy.version
+    assert set(policy.thresholds) == {"moments", "group", "direct"}
+
+
+def test_action_is_the_harshest_threshold_reached_and_allowlist_wins():
+    policy = parse_policy({
+        "version": "t1",
+        "thresholds": {"default": {"review": 0.3, "limit": 0.5, "remove": 0.7, "suspend": 0.9},
+                       "direct": {"review": 0.4}},
+        "allowlist": {"accounts": ["vip"]},
+    })
+    assert policy.action_for("group", 0.29, "a") == "allow"
+    assert policy.action_for("group", 0.3, "a") == "review"
+    assert policy.action_for("group", 0.69, "a") == "limit"
+    assert policy.action_for("group", 0.95, "a") == "suspend"
+    assert policy.action_for("direct", 0.35, "a") == "allow"
+    assert policy.action_for("group", 0.95, "vip") == "allow"
+
+
+@pytest.mark.parametrize("data", [
+    {},
+    {"version": "x", "thresholds": {"default": {"review": 0.8, "limit": 0.5}}},
+    {"version": "x", "thresholds": {"default": {"ban": 0.5}}},
+])
+def test_inconsistent_policies_are_refused(data):
+    with pytest.raises(PolicyError):
+        parse_policy(data)
+
+
+def test_missing_policy_file_is_a_clear_error(tmp_path):
+    with pytest.raises(PolicyError, match="cannot read policy file"):
+        load_policy(tmp_path / "nope.toml")
