@@ -31,6 +31,13 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--timeout", type=float, default=5.0, help="stop when no record came for S seconds")
     c.add_argument("--bootstrap", default=None, help="default: MODWORKER_KAFKA_BOOTSTRAP")
 
+    e = sub.add_parser("eval", help="precision/recall of the core and policy on a labeled corpus")
+    e.add_argument("--input", required=True, help="JSONL of MessageEvents")
+    e.add_argument("--labels", required=True, help='JSONL of {"event_id", "labels", "kind", "hn_kind"}')
+    e.add_argument("--policy", default=None, help="policy file (default: MODWORKER_POLICY_FILE)")
+    e.add_argument("--json", action="store_true", help="print one JSON object")
+    e.add_argument("--top", type=int, default=15, help="how many worst misses and false alarms to show")
+
     d = sub.add_parser("demo", help="start the local stack, replay sample traffic, show what was enforced")
     d.add_argument("--sample", default=None, help="JSONL of MessageEvents (default: the bundled sample)")
     d.add_argument("--timeout", type=float, default=120.0, help="give up after S seconds")
@@ -68,6 +75,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_record(args.topic, args.output, args.bootstrap or settings.kafka_bootstrap, args.max,
                           args.timeout)
+    if args.command == "eval":
+        from workers.commands.evaluate import run_eval
+        from workers.core.policy import load_policy
+
+        return run_eval(args.input, args.labels, load_policy(args.policy or settings.policy_file), args.json,
+                        args.top)
     if args.command == "demo":
         from workers.commands.demo import run_demo
 

@@ -1,0 +1,82 @@
+"""Build the development and test splits of the labeled corpus from the hand-written files in src/.
+
+Each message goes to the test split when the SHA-256 of its id falls in the lowest 30% (deterministic,
+independent of file order). The test split is never used to tune detectors or policy: only
+`tests/unit/test_eval_targets.py` reads it. Run: python tests/data/corpus/build_splits.py
+Outputs, for SPLIT in dev and test:
+  SPLIT.events.jsonl  MessageEvent lines (one account per message, one minute apart: no counter interplay)
+  SPLIT.labels.jsonl  {"event_id", "labels", "kind", "hn_kind", "lang", "disguised"}
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TEST_SHARE = 0.30
+START = datetime(2026, 11, 1, tzinfo=timezone.utc)
+
+
+def split_of(message_id: str) -> str:
+    h = int.from_bytes(hashlib.sha256(message_id.encode()).digest()[:8], "big")
+    return "test" if h / 2**64 < TEST_SHARE else "dev"
+
+
+def load_source() -> list[dict]:
+    rows = []
+    for path in sorted((HERE / "src").glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.strip():
+                row = json.loads(line)
+                row["_source"] = f"{path.name}:{n}"
+                rows.append(row)
+    ids = [r["id"] for r in rows]
+    if len(ids) != len(set(ids)):
+        raise SystemExit("duplicate ids in the corpus")
+    return sorted(rows, key=lambda r: r["id"])
+
+
+def event_of(row: dict, i: int) -> dict:
+    surface = row["surface"]
+    conversation = {"moments": None, "group": f"group-{i % 37}", "direct": f"dm-{row['id']}"}[surface]
+    return {
+        "event_id": row["id"],
+        "account_id": f"acct-{row['id']}",
+        "surface": surface,
+        "text": row["text"],
+        "sent_at": (START + timedelta(minutes=i)).isoformat().replace("+00:00", "Z"),
+        "conversation_id": conversation,
+        "lang": row.get("lang"),
+    }
+
+
+def label_of(row: dict) -> dict:
+    return {
+        "event_id": row["id"],
+        "labels": row["labels"],
+        "kind": row["kind"],
+        "hn_kind": row.get("hn_kind"),
+        "lang": row.get("lang"),
+        "disguised": bool(row.get("disguised")),
+    }
+
+
+def render() -> dict[str, str]:
+    out: dict[str, list[str]] = {f"{s}.{k}.jsonl": [] for s in ("dev", "test") for k in ("events", "labels")}
+    for i, row in enumerate(load_source()):
+        split = split_of(row["id"])
+        out[f"{split}.events.jsonl"].append(json.dumps(event_of(row, i), ensure_ascii=False))
+        out[f"{split}.labels.jsonl"].append(json.dumps(label_of(row), ensure_ascii=False))
+    return {name: "\n".join(lines) + "\n" for name, lines in out.items()}
+
+
+def main() -> None:
+    for name, text in render().items():
+        (HERE / name).write_text(text, encoding="utf-8")
+        print(f"wrote {name}: {text.count(chr(10))} lines")
+
+
+if __name__ == "__main__":
+    main()
