@@ -1,45 +1,255 @@
 """Text normalization with a map back to original offsets.
 
-`normalize(text)` returns a `Normalized` whose `text` is what detectors match on and whose `index[i]` is the
-offset in the original text of normalized character i, so evidence spans point into what the user wrote.
+`normalize(text)` returns a `Normalized` whose `text` is what detectors match on; `span(start, end)` maps a
+span of that text back to the original text, so evidence spans point into what the user wrote.
+
+Steps, in order (each keeps the map to original offsets):
+  1. characters (`text/charmap.py`): invisible characters and variation selectors dropped, NFKC
+     (full-width -> half-width), casefold, accents off Latin letters, circled / parenthesized / dingbat
+     digits and letters -> ASCII;
+  2. traditional -> simplified Chinese (`text/t2s.py`, OpenCC t2s), only when the text has a character
+     OpenCC changes (same length: offsets unchanged);
+  3. rules (`text/rules.py`): whitespace runs -> one space (or one newline); Cyrillic/Greek look-alikes in
+     Latin words; separators inside spelled-out words ("加 微 信", "刷·单", "w x", "1 3 8 0 0 ..."); leetspeak
+     inside words; nicknames and pinyin -> canonical tokens (微信, qq, telegram, whatsapp, 兼职, 刷单); no
+     space between CJK and Latin or digits ("每单 30 元" -> "每单30元"); "xxx点com" -> "xxx.com"; Chinese
+     numerals in runs that read as numbers -> digits.
+
+Speed: the text is computed with `str.translate` and `re.sub` only (pure-ASCII text: `str.lower`), each
+rule only when a cheap check says it can apply; a small log keeps, for each rule that changed the length of
+the text, its input text. Offsets are computed only when `span()` is first called (for the events with a
+handle or a finding): the edits of the logged rules are recomputed (their replacement functions are pure)
+and walked back, then the character stage is mapped back from the positions of the few characters whose
+mapping changes the length. A reference pass in the tests recomputes text and
+offsets independently, rebuilding per-character offset lists at every step; both agree on the corpus and on
+disguised texts.
+Short texts are cached (chat traffic repeats itself).
 """
 from __future__ import annotations
 
-import unicodedata
-from dataclasses import dataclass
+import functools
+import re
+from typing import Callable
 
-# Zero-width and other invisible characters, and variation selectors, are dropped.
-_INVISIBLE = {
-    0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F,
-    0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0x2066, 0x2067, 0x2068,
-    0x2069, 0x206A, 0x206B, 0x206C, 0x206D, 0x206E, 0x206F, 0x3164, 0xFEFF, 0xFFA0,
-}
-_INVISIBLE.update(range(0xFE00, 0xFE10))
-_INVISIBLE.update(range(0xE0100, 0xE01F0))
+from workers.core.text import charmap, offsets, rules, t2s
+
+__all__ = ["Normalized", "normalize"]
+
+Repl = offsets.Repl
+Log = list[tuple[str, re.Pattern[str], Repl]]  # the steps that changed the text: input text, pattern, replacement
+Sub = Callable[..., str]  # (pattern, replacement, text, same_length=False) -> text
+
+# Characters whose presence switches on a step: traditional characters (t2s), Greek and Cyrillic
+# (look-alikes), Chinese numerals. One scan finds them all.
+_TRAD = t2s.TRIGGER_CHARS
+_AMBIGUOUS = t2s.AMBIGUOUS
+_GREEK_CYRILLIC = frozenset(chr(cp) for cp in range(0x0370, 0x0530))
+_RARE = re.compile(
+    "["
+    + charmap.char_class(
+        [*t2s.TRIGGER_CODEPOINTS, *map(ord, t2s.AMBIGUOUS), *range(0x0370, 0x0530), *map(ord, rules.CN_NUMERALS)]
+    )
+    + "]"
+)
+_NO_CHARS: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
 class Normalized:
-    original: str
-    text: str
-    index: tuple[int, ...]  # index[i] = original offset of text[i]
+    """`original`: what the user wrote; `text`: what detectors match on; `span()`: text -> original."""
+
+    __slots__ = ("original", "text", "_log", "_edits", "_chars")
+
+    def __init__(
+        self, original: str, text: str, index: tuple[int, ...] | list[int] | None = None, log: Log | None = None
+    ):
+        self.original = original
+        self.text = text
+        self._log = log
+        self._edits: list[tuple[str, list[offsets.Edit]]] | None = None
+        # The character stage's length changes (see charmap.length_changes), computed on first use; or an
+        # explicit index given to the constructor.
+        self._chars: list[tuple[int, int]] | tuple[list[int], list[int]] | None = None
+        if index is not None:  # an explicit index: index[i] = original offset of text[i]
+            self._edits = []
+            self._chars = (list(index), [i + 1 for i in index])
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of the normalized text to the original text."""
-        if not self.text or start >= end:
+        n = len(self.text)
+        if 0 <= start < end <= n:  # the common case, a span inside the text: no clamping
+            if self._edits is None or self._chars is None:
+                self._prepare()
+            if not self._edits and not self._chars:
+                return (start, end)
+            return (self._map(start, False), self._map(end - 1, True) + 1)
+        if not n:
             return (0, 0)
-        end = min(end, len(self.index))
-        return (self.index[start], self.index[end - 1] + 1)
+        start = max(0, min(start, n))
+        end = max(0, min(end, n))
+        if self._edits is None or self._chars is None:
+            self._prepare()
+        if not self._edits and not self._chars:  # nothing moved: offsets are the identity
+            return (start, end) if start < end else (start, start)
+        if start >= end:  # empty: the point before character `start`, or the end
+            at = self._map(start, False) if start < n else self._map(n - 1, True) + 1
+            return (at, at)
+        return (self._map(start, False), self._map(end - 1, True) + 1)
+
+    def spans(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """`span()` of many spans; past a few, in one walk back through the steps for all of them."""
+        if len(spans) <= 8:
+            return [self.span(a, b) for a, b in spans]
+        n = len(self.text)
+        if not n:
+            return [(0, 0)] * len(spans)
+        queries: list[list[int]] = []  # [position, end side (0/1), query number]
+        for start, end in spans:
+            start = max(0, min(start, n))
+            end = max(0, min(end, n))
+            if start < end:
+                queries += ([start, 0, len(queries)], [end - 1, 1, len(queries) + 1])
+            elif start < n:
+                queries += ([start, 0, len(queries)], [start, 0, len(queries) + 1])
+            else:
+                queries += ([n - 1, 1, len(queries)], [n - 1, 1, len(queries) + 1])
+        self._walk_back(queries)
+        limit = len(self.original)
+        mapped = [0] * len(queries)
+        for p, end_side, k in queries:
+            mapped[k] = min(p + end_side, limit)
+        return [(mapped[k], mapped[k + 1]) for k in range(0, len(mapped), 2)]
+
+    @property
+    def index(self) -> tuple[int, ...]:
+        """index[i] = original offset where normalized character i starts (computed on use)."""
+        queries = [[i, 0, i] for i in range(len(self.text))]
+        self._walk_back(queries)
+        return tuple(min(p, len(self.original)) for p, _, _ in sorted(queries, key=lambda q: q[2]))
+
+    def _prepare(self) -> None:
+        if self._edits is None:  # kept last step first, the order they are walked back
+            log = self._log if self._log is not None else _run(self.original)[1]
+            self._edits = [(text, offsets.edits(pattern, fn, text)) for text, pattern, fn in reversed(log)]
+        if self._chars is None:
+            self._chars = charmap.length_changes(self.original)
+
+    def _map(self, p: int, end_side: bool) -> int:
+        """Original position of normalized character p (end side: the last character of a replaced match)."""
+        for text, edits in self._edits:  # type: ignore[union-attr]
+            delta = 0  # output position - input position, before the current edit
+            for s, e, r in edits:
+                out_start = s + delta
+                if p < out_start:
+                    break
+                if p < out_start + len(r):
+                    p = offsets.inside(text, s, e, r, p - out_start, end_side) + delta
+                    break
+                delta += len(r) - (e - s)
+            p -= delta
+        chars = self._chars
+        if isinstance(chars, tuple):  # an explicit index
+            return min(chars[0][p], len(self.original)) if p < len(chars[0]) else len(self.original)
+        if chars:
+            p = charmap.back(chars, p)  # type: ignore[arg-type]
+        limit = len(self.original)
+        return p if p < limit else limit
+
+    def _walk_back(self, queries: list[list[int]]) -> None:
+        """`_map` for many queries [position, end side, tag], in place: one walk per step."""
+        self._prepare()
+        queries.sort()
+        for text, edits in self._edits:  # type: ignore[union-attr]
+            offsets.back_many(text, edits, queries)
+            queries.sort()
+        if isinstance(self._chars, tuple):  # an explicit index
+            index = self._chars[0]
+            for q in queries:
+                q[0] = index[q[0]] if q[0] < len(index) else len(self.original)
+        else:
+            charmap.back_many(self._chars, queries)  # type: ignore[arg-type]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Normalized):
+            return NotImplemented
+        return self.original == other.original and self.text == other.text
+
+    def __hash__(self) -> int:
+        return hash((self.original, self.text))
+
+    def __repr__(self) -> str:
+        return f"Normalized(original={self.original!r}, text={self.text!r})"
 
 
 def normalize(text: str) -> Normalized:
-    out: list[str] = []
-    index: list[int] = []
-    for pos, ch in enumerate(text):
-        if ord(ch) in _INVISIBLE:
-            continue
-        folded = unicodedata.normalize("NFKC", ch).casefold()
-        for part in folded:
-            out.append(part)
-            index.append(pos)
-    return Normalized(text, "".join(out), tuple(index))
+    if len(text) <= _CACHE_MAX_CHARS:
+        return _normalize_cached(text)
+    out, log = _run(text)
+    return Normalized(text, out, log=log)
+
+
+# Chat traffic repeats itself (campaigns paste the same text, people write "好的"): short texts are
+# normalized once. A `Normalized` is immutable; its lazily computed offsets are the same for every caller.
+_CACHE_MAX_CHARS = 256
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalize_cached(text: str) -> Normalized:
+    out, log = _run(text)
+    return Normalized(text, out, log=log)
+
+
+def _run(original: str) -> tuple[str, Log]:
+    log: Log = []
+
+    def sub(pattern: re.Pattern[str], fn: Repl, text: str, same_length: bool = False) -> str:
+        out = pattern.sub(fn, text)
+        if not same_length and out != text:  # a rule replacing character by character moves no offset
+            log.append((text, pattern, fn))
+        return out
+
+    return _steps(charmap.translate(original), original.isascii(), sub), log
+
+
+def _steps(text: str, ascii_only: bool, sub: Sub) -> str:
+    """The steps after the character stage: a rule runs only when its trigger is in the text. `sub` applies
+    a rule (`normalize` uses `re.sub` and logs the rules that changed the length; the tests' reference pass
+    rebuilds offsets)."""
+    if ascii_only:
+        rare = _NO_CHARS
+        if "  " in text or not text.isprintable():
+            text = sub(rules.WHITESPACE, rules.collapse_whitespace, text)
+    else:
+        found = _RARE.findall(text)
+        rare = frozenset(found) if found else _NO_CHARS
+        if rare and not rare.isdisjoint(_TRAD):
+            text = t2s.to_simplified(text, not rare.isdisjoint(_AMBIGUOUS))  # same length: offsets unchanged
+            found = _RARE.findall(text)
+            rare = frozenset(found) if found else _NO_CHARS
+        if "  " in text or "\n" in text:
+            text = sub(rules.WHITESPACE, rules.collapse_whitespace, text)
+        if rare and not rare.isdisjoint(_GREEK_CYRILLIC):
+            pattern, fn = rules.homoglyph_rule(text)
+            text = sub(pattern, fn, text, True)
+    text = sub(rules.SEPARATORS, rules.join_spelled, text)
+    if rules.LEET_TRIGGER.search(text) is not None:
+        text = sub(rules.LEET, rules.decode_leet, text, True)
+    text = sub(rules.NICKNAME_PATTERN, rules.canonical_nickname, text)
+    if " " in text and not text.isascii():
+        text = sub(rules.CJK_SPACE, "", text)
+    if rare and _numerals_may_apply(text, rare):
+        text = sub(rules.NUMERALS, rules.numerals_to_digits, text, True)
+    return text
+
+
+def _numerals_may_apply(text: str, rare: frozenset[str]) -> bool:
+    """Chinese numerals read as a number only in a run: two numerals or more, or one next to a digit."""
+    numerals = rare & rules.CN_SET
+    if len(numerals) > 1:
+        return True
+    if not numerals:
+        return False
+    (numeral,) = numerals
+    at = text.find(numeral)
+    if text.find(numeral, at + 1) >= 0:
+        return True
+    return (at > 0 and "0" <= text[at - 1] <= "9") or (at + 1 < len(text) and "0" <= text[at + 1] <= "9")

@@ -1,0 +1,2 @@
+"""Building blocks of `workers.core.normalize`: the character table, traditional -> simplified, and the
+rewrite rules. Pure: no I/O, no service clients."""
