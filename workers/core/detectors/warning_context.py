@@ -1,22 +1,56 @@
-"""Context that marks a message as a warning, a news report or a question about a scam, not the scam itself.
+"""Context that marks a message as a warning about a scam, or as someone reporting what a stranger offered
+them: people quoting a scam to warn friends must not be punished.
 
-Its findings carry negative weight: people quoting a scam to warn others must not be punished.
+Label-less, negative weight (damping); a second warning cue damps more. Scammers' own reassurance ("不是骗子",
+"not a scam", "不做违法的事") is not a warning.
 """
 from __future__ import annotations
 
-from workers.core.detectors.base import Context, match_rules, rule
+from workers.core.detectors.base import Context, Lexicon, any_topic, emit
 from workers.core.findings import Finding
 
 NAME = "warning_context"
-RULES = (
-    rule("context.warning", r"骗子|骗局|诈骗|被骗|别信|不要信|谨防|小心|提醒|举报|scam|fraud|beware|don'?t (?:trust|fall)", -0.5),
-    rule("context.news", r"警方|公安|反诈|法院|判决|记者|通报|据报道|police|arrested|court|reported", -0.5),
-    rule("context.question", r"是不是骗|是真的吗|靠谱吗|可信吗|is (?:this|it) (?:a )?(?:scam|legit)", -0.4),
-)
+LEX = Lexicon({
+    "warning": (
+        "骗子|骗局|诈骗|被骗|受骗|行骗|骗钱|骗走|骗人的|是骗人|上当|别信|不要信|别相信|不要相信|别上当|千万不要|千万别|切勿|切记|"
+        "谨防|警惕|提防|防范|提高警觉|当心|大家注意|各位注意|请注意|要注意|注意安全|大家小心|各位小心|小心|提醒|举报|报警|拉黑|"
+        "别碰|别买|别理|别加|别点|别帮|别转|别去|别做|不要帮|不要点|不要加|不要下载|不要转账|不要买|不要理|不要做|不要扫|"
+        "踩坑|是假的|都是假|假的(?!一)|冒充|盗用|盗号|杀猪盘|陷阱|套路|所谓|违禁|唔好信|咪信|唔好帮|唔好买|唔好加|唔好理|"
+        "唔好俾|群规|不许发|禁止发|严禁|直接踢|已踢|"
+        "scam|fraud|beware|heads up|psa\\b|reported|don't (?:fall|trust|share|engage|buy|click|help|reply|send|pay)|"
+        "do not (?:fall|trust|share|buy|click|help|reply|send|pay)|never (?:send|pay|share|give)|stay away|red flag|"
+        "fake\\b|never real|walk away|not worth|be careful|stay safe|warning|phishing|pig[- ]butchering|watch out|"
+        "lol no|gross\\b"
+    ),
+    # the scammer's own words: "不是骗子", "not a scam", "no scam" are reassurance, not warnings
+    "reassurance": "不是骗|不骗|并非骗|没骗|not a scam|no scam|not scam",
+    "reported_speech": (
+        "有人加我|有人让我|有人找我|有人问我|有人私信|有人私聊|有人给我|有人冒充|有人盗用|有人在|有人喺|有人说|有人话|有人发|"
+        "有人问|有人 dm|有人dm|有人 pm|有个人|收到短信|收到消息|收到一条|收到一个|收到这种|收到过|看到有人|看到一个|看到这个|"
+        "网上看到|在网上看到|大家评评|帮忙看看|我朋友说|朋友介绍|someone|somebody|a guy\\b|got a text|got an email|got offered|"
+        "people are posting|people keep|they keep|saw this|screenshot attached|screenshot from|messages you as|"
+        "was offered|"
+        "offering|lured"
+    ),
+}, triggers=())
 
 
 class WarningContext:
     name = NAME
+    topical = True  # nothing to add without a topic
+    requires_hits = (LEX,)
 
     def detect(self, ctx: Context) -> list[Finding]:
-        return match_rules(NAME, RULES, ctx)
+        if not any_topic(ctx):
+            return []
+        hits = LEX.hits(ctx)
+        out: list[Finding] = []
+        warnings = hits.get("warning", [])
+        reassurance = hits.get("reassurance", [])
+        if reassurance:  # "不是骗子": drop warning words inside the reassurance
+            warnings = [w for w in warnings if not any(s <= w[0] < e for s, e in reassurance)]
+        if warnings:
+            out.append(emit(NAME, ctx, "context.warning", None, -0.6 if len(warnings) == 1 else -0.8, warnings[0]))
+        if "reported_speech" in hits:
+            out.append(emit(NAME, ctx, "context.reported_speech", None, -0.3, hits["reported_speech"][0]))
+        return out

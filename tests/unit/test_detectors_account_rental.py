@@ -1,0 +1,56 @@
+"""Account rental: buying, renting or "borrowing" accounts; warnings, news and questions left alone."""
+from __future__ import annotations
+
+import pytest
+
+from datetime import datetime, timezone
+
+from schemas.models import MessageEvent
+from workers.core.detectors import Context
+from workers.core.engine import Engine
+from workers.core.handles import extract_handles
+from workers.core.normalize import normalize
+from workers.core.policy import load_policy
+from workers.settings import DEFAULT_POLICY
+
+ENGINE = Engine(load_policy(DEFAULT_POLICY))
+
+
+def ctx(text: str) -> Context:
+    norm = normalize(text)
+    return Context(norm, extract_handles(norm), "group", datetime(2026, 11, 28, tzinfo=timezone.utc), None)
+
+
+def labels(text: str, surface: str = "group") -> tuple[str, ...]:
+    """The labels the whole engine reports (empty when the message is allowed)."""
+    event = MessageEvent(event_id="t", account_id="a", surface=surface, text=text,
+                         sent_at=datetime(2026, 11, 28, tzinfo=timezone.utc))
+    return ENGINE.decide_text_only(event).labels
+
+from workers.core.detectors.account_rental import LABEL, AccountRental
+
+
+@pytest.mark.parametrize("text", [
+    "高价收购闲置微信号，注册满一年，一个号最高收300元，秒结",
+    "收\u200b微\u200b号，零钱包实名的一个200",
+    "你的QQ号还在用吗？不用的话可以租给我们，每天给你50，不会封号",
+    "家里老人的微信不用的也可以拿来，我们只挂机，一天给六十",
+    "Rent your WhatsApp / WeChat for 24h, earn $15. We just need the login code.",
+    "anyone got spare QQ accounts? paying 20 each",
+    "長期收號 微信/QQ/抖音 閒置帳號都收，當天結款",
+])
+def test_account_trades_are_caught(text):
+    assert sum(f.weight for f in AccountRental().detect(ctx(text)) if f.label == LABEL) >= 0.35
+    assert LABEL in labels(text)
+
+
+@pytest.mark.parametrize("text", [
+    "妈，以后谁找你说“租你微信号一天给80”都别理，那是拿去诈骗用的",
+    "最高法发布典型案例：被告人以每个300元的价格收购微信账号并转卖，被判处有期徒刑一年",
+    "有人让我租微信号给他，一天给80，这是不是骗局？",
+    "我把 Netflix 账号密码改了，新的发你了",
+    "我把闲置的旧手机号注销了，提醒大家不用的号记得销户",
+    "你那个 iPad 还用吗？我妈想看剧，借她两周行不行",
+])
+def test_warnings_news_questions_and_chat_are_allowed(text):
+    assert LABEL not in labels(text)

@@ -1,0 +1,84 @@
+"""Support cues (label-less, positive): money offered, contact call-to-action, urgency, low effort, upfront
+fee. They only speak when some topic cue is present, and never create a label on their own."""
+from __future__ import annotations
+
+import pytest
+
+from datetime import datetime, timezone
+
+from schemas.models import MessageEvent
+from workers.core.detectors import Context
+from workers.core.engine import Engine
+from workers.core.handles import extract_handles
+from workers.core.normalize import normalize
+from workers.core.policy import load_policy
+from workers.settings import DEFAULT_POLICY
+
+ENGINE = Engine(load_policy(DEFAULT_POLICY))
+
+
+def ctx(text: str) -> Context:
+    norm = normalize(text)
+    return Context(norm, extract_handles(norm), "group", datetime(2026, 11, 28, tzinfo=timezone.utc), None)
+
+
+def labels(text: str, surface: str = "group") -> tuple[str, ...]:
+    """The labels the whole engine reports (empty when the message is allowed)."""
+    event = MessageEvent(event_id="t", account_id="a", surface=surface, text=text,
+                         sent_at=datetime(2026, 11, 28, tzinfo=timezone.utc))
+    return ENGINE.decide_text_only(event).labels
+
+from workers.core.detectors.contact_cta import ContactCta
+from workers.core.detectors.low_effort import LowEffort
+from workers.core.detectors.money_offer import MoneyOffer
+from workers.core.detectors.upfront_fee import UpfrontFee
+from workers.core.detectors.urgency import Urgency
+
+
+def rules(detector, text: str) -> set[str]:
+    found = detector.detect(ctx(text))
+    assert all(f.label is None and f.weight > 0 for f in found)
+    return {f.rule_id for f in found}
+
+
+@pytest.mark.parametrize("text, rule", [
+    ("转发广告一条5元，日结", "money.daily_pay"),
+    ("帮发朋友圈 一·条·３·元", "money.rate"),
+    ("Paid posting gig: ¥6/moment, payout 9pm daily", "money.rate"),
+    ("刷单返利，躺赚，月入过万", "money.income_claim"),
+    ("辅助验证，事后给你发个红包", "money.reward"),
+])
+def test_money_offer(text, rule):
+    assert rule in rules(MoneyOffer(), text)
+
+
+@pytest.mark.parametrize("text, rule", [
+    ("刷单返利 加我 vx：rebate_king1", "cta.handle.wechat"),
+    ("收号，有意私聊", "cta.add_contact"),
+    ("同城约，看我头像", "cta.add_contact"),
+    ("casino bonus, link in bio", "cta.add_contact"),
+])
+def test_contact_cta(text, rule):
+    assert rule in rules(ContactCta(), text)
+
+
+def test_urgency_low_effort_and_fee():
+    assert "urgency.scarcity" in rules(Urgency(), "刷单返利，名额有限，今天最后一期")
+    assert "effort.easy_task" in rules(LowEffort(), "转发广告，手机就能做")
+    assert "effort.no_risk" in rules(LowEffort(), "出租微信号，零风险，不会封号")
+    assert "fee.upfront" in rules(UpfrontFee(), "打字员日结，需先交押金100")
+    assert "fee.upfront" in rules(UpfrontFee(), "Typing job, pay ¥50 membership to start")
+
+
+@pytest.mark.parametrize("text", [
+    "打字员日结，无需交押金，不收任何费用",
+    "Typing job, no fees, no deposit",
+])
+def test_a_negated_fee_is_no_fee(text):
+    assert not rules(UpfrontFee(), text)
+
+
+@pytest.mark.parametrize("detector", [MoneyOffer(), ContactCta(), Urgency(), LowEffort(), UpfrontFee()])
+def test_cues_stay_silent_without_a_topic(detector):
+    # a restaurant paying daily, a friend's handle, "limited" seats: nothing for a support cue to support
+    assert detector.detect(ctx("今晚聚餐，人均120元，名额有限，先到先得，加我 friend_2024 私聊")) == []

@@ -1,0 +1,55 @@
+"""Fake jobs: overseas "customer service", paid typing, fee-first jobs, easy daily pay; real employers left alone."""
+from __future__ import annotations
+
+import pytest
+
+from datetime import datetime, timezone
+
+from schemas.models import MessageEvent
+from workers.core.detectors import Context
+from workers.core.engine import Engine
+from workers.core.handles import extract_handles
+from workers.core.normalize import normalize
+from workers.core.policy import load_policy
+from workers.settings import DEFAULT_POLICY
+
+ENGINE = Engine(load_policy(DEFAULT_POLICY))
+
+
+def ctx(text: str) -> Context:
+    norm = normalize(text)
+    return Context(norm, extract_handles(norm), "group", datetime(2026, 11, 28, tzinfo=timezone.utc), None)
+
+
+def labels(text: str, surface: str = "group") -> tuple[str, ...]:
+    """The labels the whole engine reports (empty when the message is allowed)."""
+    event = MessageEvent(event_id="t", account_id="a", surface=surface, text=text,
+                         sent_at=datetime(2026, 11, 28, tzinfo=timezone.utc))
+    return ENGINE.decide_text_only(event).labels
+
+from workers.core.detectors.fake_job import LABEL, FakeJob
+
+
+@pytest.mark.parametrize("text", [
+    "高薪急聘 柬埔寨客服 月薪２万＋ 包吃包住 包机票 不需要经验 会打字就行",
+    "打\u200b字\u200b员\u200b招\u200b聘\u200b，\u200b日\u200b结\u200b２\u200b０\u200b０",
+    "在家手工活外发，串珠子，计件结算，每月三四千，需先交押金500拿材料",
+    "Remote data entry job, $400/week, no experience, small registration fee of $35 required",
+    "日結job 不需經驗 不需學歷 日薪¥５００ 報名費¥５０",
+    "Come work in Cambodia as online CS, salary $3000, flight paid, no interview",
+])
+def test_fake_jobs_are_caught(text):
+    assert sum(f.weight for f in FakeJob().detect(ctx(text)) if f.label == LABEL) >= 0.35
+    assert LABEL in labels(text)
+
+
+@pytest.mark.parametrize("text", [
+    "【招聘】老街口川菜馆招服务员2名，月薪4500+提成，包两餐，有意者请到店面试：和平路88号",
+    "搬家公司招跟车师傅两名，有力气就行，日结250，公司在城北货运市场",
+    "Part-time warehouse help, $18/hr, apply at the front office, 1200 Industrial Pkwy. No fees, no experience needed.",
+    "我表哥在迪拜工作，公司正规的，过年回来了",
+    "朋友們小心，有人在群組裡發「高薪誠聘打字員，在家工作，日結500」，要你先交押金，根本是騙局",
+    "Reuters: 200 people rescued after being lured by fake high-paying customer service jobs abroad",
+])
+def test_real_employers_and_reports_are_allowed(text):
+    assert LABEL not in labels(text)

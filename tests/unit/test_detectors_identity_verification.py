@@ -1,0 +1,59 @@
+"""Identity verification: paid help for strangers' verification; family and official checks left alone."""
+from __future__ import annotations
+
+import pytest
+
+from datetime import datetime, timezone
+
+from schemas.models import MessageEvent
+from workers.core.detectors import Context
+from workers.core.engine import Engine
+from workers.core.handles import extract_handles
+from workers.core.normalize import normalize
+from workers.core.policy import load_policy
+from workers.settings import DEFAULT_POLICY
+
+ENGINE = Engine(load_policy(DEFAULT_POLICY))
+
+
+def ctx(text: str) -> Context:
+    norm = normalize(text)
+    return Context(norm, extract_handles(norm), "group", datetime(2026, 11, 28, tzinfo=timezone.utc), None)
+
+
+def labels(text: str, surface: str = "group") -> tuple[str, ...]:
+    """The labels the whole engine reports (empty when the message is allowed)."""
+    event = MessageEvent(event_id="t", account_id="a", surface=surface, text=text,
+                         sent_at=datetime(2026, 11, 28, tzinfo=timezone.utc))
+    return ENGINE.decide_text_only(event).labels
+
+from workers.core.detectors.identity_verification import LABEL, IdentityVerification
+
+
+@pytest.mark.parametrize("text", [
+    "好友辅助验证兼职，注册半年以上的号可做，单价50元，联系QQ：864209753",
+    "辅 助 验 证 ， 一 次 五 十 ， 日 结 ， 私 聊",
+    "你好，我微信号被限制了，能帮我辅助验证一下吗？就扫个码，我给你发个50的红包感谢",
+    "帮人过人脸识别，对着摄像头点点头就行，一次给你一百，要的私我",
+    "Help unlock WeChat accounts — ¥50 each scan, DM for info",
+    "你的身份證可以幫別人實名，一次就賺５００，很多大學生都在做",
+])
+def test_paid_verification_is_caught(text):
+    assert sum(f.weight for f in IdentityVerification().detect(ctx(text)) if f.label == LABEL) >= 0.4
+    assert LABEL in labels(text)
+
+
+@pytest.mark.parametrize("text", [
+    "老婆，我微信被限制登录了，说要辅助验证，你打开微信扫一下我手机上这个二维码就行",
+    "家族群通知：奶奶的微信被冻结了，说要两个好友辅助解封，二叔或者小姑谁再帮一下？",
+    "儿子，帮妈妈做一下微信的好友辅助验证好吗",
+    "千万不要帮陌生人辅助验证！有人说给你20红包，帮了之后你也会被连带封号",
+    "爸爸的手机银行需要重新做实名认证，我在旁边看着他弄的，就是官方APP的流程",
+    "Can someone help me scan this QR code to join the parents group?",
+])
+def test_family_official_and_warnings_are_allowed(text):
+    assert LABEL not in labels(text)
+
+
+def test_a_verified_account_for_sale_is_rental_not_verification():
+    assert LABEL not in labels("We buy verified WeChat accounts — real-name + bank card linked = ¥400")

@@ -1,0 +1,55 @@
+"""Paid posting: money for posting or forwarding ads; disguised offers caught, everyday forwarding left alone."""
+from __future__ import annotations
+
+import pytest
+
+from datetime import datetime, timezone
+
+from schemas.models import MessageEvent
+from workers.core.detectors import Context
+from workers.core.engine import Engine
+from workers.core.handles import extract_handles
+from workers.core.normalize import normalize
+from workers.core.policy import load_policy
+from workers.settings import DEFAULT_POLICY
+
+ENGINE = Engine(load_policy(DEFAULT_POLICY))
+
+
+def ctx(text: str) -> Context:
+    norm = normalize(text)
+    return Context(norm, extract_handles(norm), "group", datetime(2026, 11, 28, tzinfo=timezone.utc), None)
+
+
+def labels(text: str, surface: str = "group") -> tuple[str, ...]:
+    """The labels the whole engine reports (empty when the message is allowed)."""
+    event = MessageEvent(event_id="t", account_id="a", surface=surface, text=text,
+                         sent_at=datetime(2026, 11, 28, tzinfo=timezone.utc))
+    return ENGINE.decide_text_only(event).labels
+
+from workers.core.detectors.paid_posting import LABEL, PaidPosting
+
+
+@pytest.mark.parametrize("text", [
+    "帮发朋友圈一条10元，日结，加我微信 xiaomei_8899",
+    "转·发·广·告·日·结 / 一·条·３·元 / 加·Ｑ：２８８７６５４３１",  # separators between characters
+    "發\u200b圈\u200b賺\u200b錢，一\u200b條\u200b6\u200b塊",  # traditional, zero-width characters
+    "每天帮我转发几条广告到你的群里，一个群2元，当天结",
+    "Earn ¥20/day just reposting ads on your WeChat Moments, paid daily",
+    "招聘发圈员，每天两条，5元/条，周结",
+])
+def test_paid_posting_offers_are_caught(text):
+    assert sum(f.weight for f in PaidPosting().detect(ctx(text)) if f.label == LABEL) >= 0.4
+    assert LABEL in labels(text)
+
+
+@pytest.mark.parametrize("text", [
+    "各位家长好，请大家帮忙把学校的防溺水告知书转发到朋友圈，截图发给我统计。",
+    "我们乐队周六演出，门票60，帮忙转发一下朋友圈呗，转发的朋友来现场找我请你喝一杯",
+    "帮朋友转发一下：他们民宿国庆需要两个帮手，包吃住，一天200，有意的联系我",
+    "大家注意！有人私信说'帮发朋友圈赚钱日结'，这是诈骗，别信！",
+    "央视曝光代发广告黑产链条：以发一条朋友圈赚5元为诱饵收集微信号",
+    "家族群里发红包啦，快来抢",
+])
+def test_everyday_forwarding_and_warnings_are_allowed(text):
+    assert LABEL not in labels(text)

@@ -1,0 +1,41 @@
+"""Scoring contract: topic findings per label, label-less support capped (and never more than the topic),
+label-less negative findings damp every label; behavior.* counter findings are topic findings."""
+from __future__ import annotations
+
+from workers.core.findings import Finding
+from workers.core.scoring import SUPPORT_CAP, SUPPORT_RATIO, label_scores
+
+L = "recruitment_scam.paid_posting"
+
+
+def f(label, weight):
+    return Finding("t", "r", label, weight)
+
+
+def test_support_alone_creates_no_label():
+    assert label_scores([f(None, 0.2), f(None, 0.3)]) == {}
+
+
+def test_support_raises_a_topic_up_to_its_caps():
+    assert label_scores([f(L, 0.5), f(None, 0.2)])[L] == 0.7
+    assert label_scores([f(L, 0.5)] + [f(None, 0.2)] * 5)[L] == round(0.5 + min(SUPPORT_CAP, 0.5 * SUPPORT_RATIO), 4)
+    # weak topic evidence cannot be carried to a decision by generic cues
+    assert label_scores([f(L, 0.2)] + [f(None, 0.2)] * 5)[L] == round(0.2 * (1 + SUPPORT_RATIO), 4)
+
+
+def test_damping_lowers_every_label_and_scores_stay_in_range():
+    scores = label_scores([f(L, 0.9), f("marketing_spam.fraud_drainage", 0.5), f(None, 0.4), f(None, -0.6)])
+    assert scores[L] == 0.4 and scores["marketing_spam.fraud_drainage"] == 0.3
+    assert label_scores([f(L, 0.3), f(None, -0.9)])[L] == 0.0
+    assert label_scores([f(L, 2.0), f(None, 0.4)])[L] == 1.0
+
+
+def test_label_specific_negative_findings_only_lower_their_label():
+    scores = label_scores([f(L, 0.5), f("recruitment_scam.fake_job", 0.5), f("recruitment_scam.fake_job", -0.3)])
+    assert scores[L] == 0.5 and scores["recruitment_scam.fake_job"] == 0.2
+    assert "recruitment_scam.fake_job" not in label_scores([f("recruitment_scam.fake_job", -0.3)])
+
+
+def test_behavior_findings_are_topics_with_their_own_label():
+    scores = label_scores([Finding("counters", "behavior.burst", "behavior.burst", 0.7, evidence="x"), f(None, 0.2)])
+    assert scores == {"behavior.burst": 0.9}

@@ -1,0 +1,265 @@
+"""The shared scan of the lexicons: one Aho-Corasick automaton (C, `pyahocorasick`) finds, in one pass over
+the text, every keyword of every lexicon and every literal start of their patterns.
+
+A lexicon alternative is either a word (a literal: the automaton alone finds it) or a short pattern (a number,
+an amount, a gap between two keywords): the automaton finds its literal starts (`patterns.literal_starts`) and
+`re` runs only there, anchored. A pattern whose starts are common (a digit, "一", "你") runs only when the
+automaton also found, anywhere in the text, one of the literals its matches must contain
+(`patterns.required_literals`): "%" for a percentage, a fee word for a fee. Alternatives starting with an ASCII
+letter or digit count only at the start of a word (the character before is no ASCII letter or digit).
+
+Two phases share the pass: the trigger classes of the topic lexicons are taken at once; the keys of all other
+classes are kept, and their patterns run, only when a detector asks for them (after a trigger was found).
+
+What a class found is then chosen as before: within one class matches do not overlap, the leftmost, then the
+longest, stays. Matches are taken in the order the former scan met them (`re` patterns grouped by first
+character, in buckets of `_BUCKET` first characters, then the ASCII words), so the classes found, their spans
+and their order in the result (detectors emit one finding per class, in that order) are unchanged.
+
+Every pattern repeats only bounded elements (a test checks it) and runs only where its start was found: the
+scan stays linear in the length of the text.
+"""
+from __future__ import annotations
+
+import re
+from bisect import insort
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+import ahocorasick
+
+from workers.core.detectors.patterns import literal_starts, required_literals
+
+Span = tuple[int, int]
+Spans = list[Span]
+
+ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_BUCKET = 96  # first characters per pattern of the former scan: only the order of matches depends on it
+_ASCII_RANK = 1 << 20  # the former scan met ASCII word starts after all other first characters
+_GATED_START = 2  # patterns whose literal starts are this short or shorter run only with a required literal
+
+
+class LexiconLike(Protocol):
+    id: int
+    classes: tuple[str, ...]
+    triggers: frozenset[str]
+    words: dict[str, tuple[str, ...]]
+    patterns: dict[str, list[tuple[str, re.Pattern[str]]]]
+
+
+Record = tuple[int, int, int, int, int]  # (rank, start, order at a position, slot, end)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """The patterns that start with one key, tried at once: `suffixes[j]` is the alternation of the patterns
+    j, j+1, ...; its `lastindex` tells which one matched first, the ones after it are tried next. `always`:
+    some pattern runs unconditionally; else the group runs when a literal of `gate` (bits) is in the text."""
+
+    suffixes: tuple[re.Pattern[str], ...]
+    members: tuple[tuple[int, tuple[int, ...]], ...]  # (order at a position, slots) of each pattern
+    always: bool
+    gate: int
+
+    def run(self, text: str, p: int, rank: int, records: list[Record]) -> None:
+        j, suffixes, members = 0, self.suffixes, self.members
+        while j < len(suffixes):
+            m = suffixes[j].match(text, p)
+            if m is None:
+                return
+            j += m.lastindex - 1  # type: ignore[operator]
+            order, slots = members[j]
+            end = m.end()
+            for s in slots:
+                records.append((rank, p, order, s, end))
+            j += 1
+
+
+# What a key does in one phase: (rank, order of the word at a position, slots of the word equal to the key,
+# the patterns starting with the key or None)
+Part = tuple[int, int, tuple[int, ...], Group | None]
+
+
+def _phase_parts(lexicons: Sequence[LexiconLike], triggers: bool, slot_ids: dict[tuple[int, str], int],
+                 gate_bits: dict[tuple[str, ...], int]) -> dict[str, Part]:
+    """The keys of the trigger classes of the lexicons (`triggers`), or of all their other classes."""
+    words: dict[str, list[int]] = {}
+    patterns: dict[str, tuple[list[int], int]] = {}  # source -> (slots, order)
+    firsts: set[str] = set()
+    for lex in lexicons:
+        for cls in lex.classes:  # slots in class order: at one position, classes are met in that order
+            if (cls in lex.triggers) == triggers:
+                slot_ids[(lex.id, cls)] = len(slot_ids)
+        for word, all_classes in lex.words.items():
+            ids = [slot_ids[(lex.id, c)] for c in all_classes if (c in lex.triggers) == triggers]
+            if ids:
+                words.setdefault(word, []).extend(ids)
+                firsts.add(word[0])
+        for first, entries in lex.patterns.items():
+            for cls, pat in entries:
+                if (cls in lex.triggers) == triggers:
+                    if pat.groups:
+                        raise ValueError(f"capturing group in a lexicon pattern: {pat.pattern!r}")
+                    guard = pat.pattern[len(re.escape(first)):].startswith("(?:(?")  # met after the others
+                    entry = patterns.setdefault(pat.pattern, ([], (1 << 16 if guard else 0) + len(patterns)))
+                    entry[0].append(slot_ids[(lex.id, cls)])
+                    firsts.add(first)
+
+    # the former scan's order of first characters: the non-ASCII-alphanumeric ones sorted, in buckets
+    rank = {c: i // _BUCKET for i, c in enumerate(sorted(firsts - ASCII_ALNUM))}
+    keys: dict[str, tuple[list[int], list[tuple[str, int, tuple[int, ...], int]]]] = {}
+    for word, ids in words.items():
+        keys.setdefault(word, ([], []))[0].extend(ids)
+    for source, (ids, order) in patterns.items():
+        starts = literal_starts(source)
+        gate = 0
+        if max(map(len, starts)) <= _GATED_START:
+            required = required_literals(source)
+            if required is not None:
+                gate = gate_bits.setdefault(required, 1 << len(gate_bits))
+        for start in starts:
+            keys.setdefault(start, ([], []))[1].append((source, order, tuple(ids), gate))
+    parts: dict[str, Part] = {}
+    for key, (ids, pats) in keys.items():
+        group = None
+        if pats:
+            pats.sort(key=lambda x: x[1])
+            sources = [f"({source})" for source, _, _, _ in pats]
+            group = Group(tuple(re.compile("|".join(sources[j:]), re.ASCII) for j in range(len(sources))),
+                          tuple((order, ids) for _, order, ids, _ in pats),
+                          any(gate == 0 for *_, gate in pats), sum({gate for *_, gate in pats}))
+        parts[key] = (_ASCII_RANK if key[0] in ASCII_ALNUM else rank[key[0]], (1 << 20) - len(key), tuple(ids), group)
+    return parts
+
+
+@dataclass(frozen=True, slots=True)
+class Scanner:
+    """The compiled lexicons: one automaton for the keys of both phases. A key's value: (its length, whether
+    it needs a word start, the bits of the required literals it is one of, its `Part` in the first phase and
+    in the second, or None)."""
+
+    automaton: ahocorasick.Automaton | None
+    slots: tuple[tuple[int, str], ...]  # slot -> (lexicon id, class)
+
+
+def compile_scanner(lexicons: Sequence[LexiconLike]) -> Scanner:
+    slot_ids: dict[tuple[int, str], int] = {}
+    gate_bits: dict[tuple[str, ...], int] = {}
+    first = _phase_parts(lexicons, True, slot_ids, gate_bits)
+    second = _phase_parts(lexicons, False, slot_ids, gate_bits)
+    gates: dict[str, int] = {}
+    for literals, bit in gate_bits.items():
+        for literal in literals:
+            gates[literal] = gates.get(literal, 0) | bit
+    keys = first.keys() | second.keys() | gates.keys()
+    if not keys:
+        return Scanner(None, tuple(slot_ids))
+    automaton = ahocorasick.Automaton()
+    for key in sorted(keys, key=_by_frequency):
+        automaton.add_word(key, (len(key), key[0] in ASCII_ALNUM, gates.get(key, 0), first.get(key), second.get(key)))
+    automaton.make_automaton()
+    return Scanner(automaton, tuple(slot_ids))
+
+
+Later = list[tuple[int, int, Part]]  # (start, last character, part) of the second phase, found by the first
+
+
+def scan_first(scanner: Scanner, text: str, results: dict[int, dict[str, Spans]]) -> tuple[bool, Later, int]:
+    """The first phase: add what its classes found in `text` to `results` (lexicon id -> class -> spans).
+    Whether anything was found, the keys of the second phase found on the way, the required literals found."""
+    if scanner.automaton is None:
+        return False, [], 0
+    records: list[Record] = []
+    later: Later = []
+    pending: list[tuple[int, int, Group]] = []
+    found = 0  # bits of the required literals in the text
+    for last, (n, ascii_start, gates, one, two) in scanner.automaton.iter(text):
+        if gates:
+            found |= gates
+            if one is None and two is None:
+                continue
+        p = last - n + 1
+        if ascii_start and p and text[p - 1] in ASCII_ALNUM:
+            continue  # not at a word start
+        if two is not None:
+            later.append((p, last, two))
+        if one is not None:
+            rank, order, slots, group = one
+            for s in slots:
+                records.append((rank, p, order, s, last + 1))
+            if group is not None:
+                pending.append((p, rank, group))
+    for p, rank, group in pending:
+        if group.always or group.gate & found:
+            group.run(text, p, rank, records)
+    return _collect(scanner, records, results), later, found
+
+
+def scan_second(scanner: Scanner, text: str, later: Later, found: int, results: dict[int, dict[str, Spans]]
+                ) -> bool:
+    """The second phase, from the keys and required literals `scan_first` found."""
+    records: list[Record] = []
+    for p, last, (rank, order, slots, group) in later:
+        for s in slots:
+            records.append((rank, p, order, s, last + 1))
+        if group is not None and (group.always or group.gate & found):
+            group.run(text, p, rank, records)
+    return _collect(scanner, records, results)
+
+
+def _collect(scanner: Scanner, records: list[Record], results: dict[int, dict[str, Spans]]) -> bool:
+    """Spans by class, taken in the order the former scan met them; classes in the order of their first."""
+    if not records:
+        return False
+    records.sort()
+    found: dict[int, Spans] = {}
+    for _, p, _, s, end in records:
+        spans = found.get(s)
+        if spans is None:
+            found[s] = [(p, end)]
+        elif spans[-1][1] <= p:
+            spans.append((p, end))
+        else:
+            keep(spans, (p, end))
+    slots = scanner.slots
+    for s, spans in found.items():
+        lid, cls = slots[s]
+        classes = results.get(lid)
+        if classes is None:
+            results[lid] = {cls: spans}
+        else:
+            classes[cls] = spans
+    return True
+
+
+# The automaton looks a character up among a node's children one by one, in the order they were added: keys
+# are added common characters first (a speed heuristic only: ASCII by English letter frequency, punctuation,
+# then the most frequent Chinese characters).
+_COMMON = (
+    " etaoinsrhldcumfpgwybvkxjqz0123456789.,!?:/-@#$%&*+()'\"，。！？、：；…"
+    "的一是不了人我在有他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自之年过发后作里用道行所然家"
+    "种事成方多经么去法学如都同现当没动面起看定天分还进好小部其些主样理心她本前开但因只从想实日军者意无力它与长把机十"
+    "民第公此已工使情明性知全三又关点正业外将两高间由问很最重并物手应战向头文体政美相见被利什二等产或新己制身果加西斯"
+    "月话合回特代内信表化老给世位次度门任常先海通教儿原东声提立及比员解水名真论处走义各入几口认条平系气题活尔更别打女"
+)
+_RANK = {c: i for i, c in reversed(list(enumerate(_COMMON)))}
+
+
+def _by_frequency(key: str) -> tuple[int, ...]:
+    return tuple(_RANK.get(c, len(_COMMON) + ord(c)) for c in key)
+
+
+def keep(spans: Spans, span: Span) -> None:
+    """Add `span` to the spans of a class, in the order the former scan met them: overlapping matches do not
+    both stay, the leftmost (then longest) does."""
+    start, end = span
+    if not spans or spans[-1][1] <= start:  # the common case: after every span found so far
+        spans.append(span)
+        return
+    overlapping = [x for x in spans if x[0] < end and start < x[1]]
+    if overlapping:
+        if min((s, -e) for s, e in overlapping) <= (start, -end):
+            return
+        for x in overlapping:
+            spans.remove(x)
+    insort(spans, span)

@@ -1,0 +1,41 @@
+"""Context that marks a message as a question about whether something is a scam ("这个靠谱吗？",
+"is this legit?", "有人知道吗"). Asking is not offering. Label-less, negative weight (damping).
+
+Scam openers are questions too ("有没有人想赚点零花？", "你的QQ还在用吗？", "要不要试试？"): only questions
+about legitimacy, risk or advice count.
+"""
+from __future__ import annotations
+
+from workers.core.detectors.base import Context, Lexicon, any_topic, emit
+from workers.core.findings import Finding
+
+NAME = "question_context"
+_G = "[^，。！？!?\\n]"
+LEX = Lexicon({
+    "question": (
+        "这种是不是|这是不是|这个是不是|是不是三无|是不是假|是不是骗|是不是诈|是不是真|是不是有问题|是不是正规|是不是合法|是不是违规|是不是赌博|是不是也属于|靠谱吗|可靠吗|可信吗|"
+        f"是真的吗|这是真的吗|这个是真的吗|真的假的|真(?:的)?(?:能|可以){_G}{{0,8}}吗|正常吗|合法吗|安全吗|违法吗|犯法吗|能信吗|"
+        "有风险吗|有什么风险|有什么区别|有什么分别|有什么问题|会有什么|会不会被|我会不会|会怎么样|会怎样|要不要提醒|要不要让|"
+        "怎么分辨|怎么说服|怎么判断|如何辨别|如何判断|请教|问一下|问个问题|想问|求助|求问|谁知道|有人知道|有没有懂|"
+        "有没有人知道|有没有人了解|有没有人收到|有没有人试过|有没有人看过|有没有人遇到|有人看过|有人了解|有人收到过|有人遇到过|"
+        "有冇人知|系咪真|系咪诈骗|算违规吗|还能要回来吗|能帮吗|可以找他们吗|应该没事吧|有没有问题|"
+        "is (?:this|it|that) (?:a )?(?:scam|legit|normal|real|safe|gambling)|scam or|scam\\?|legit\\?|legit question|"
+        "quick q\\b|quick question|quick check|red flag or|red flag\\?|sounds like|anyone know|anyone worked|"
+        "anyone tried|has anyone|does anyone|do real|real job\\?|can'?t be normal|normal,? right|gambling right|"
+        "how do i|should i|what'?s the deal|what happens if|am i paranoid|not sure if|any advice|too good to be true"
+    ),
+}, triggers=())
+
+
+class QuestionContext:
+    name = NAME
+    topical = True  # nothing to add without a topic
+    requires_hits = (LEX,)
+
+    def detect(self, ctx: Context) -> list[Finding]:
+        if not any_topic(ctx):
+            return []
+        spans = LEX.hits(ctx).get("question")
+        if not spans:
+            return []
+        return [emit(NAME, ctx, "context.question", None, -0.5 if len(spans) == 1 else -0.7, spans[0])]
