@@ -1,50 +1,162 @@
-"""Counters in Redis (redis.asyncio): one pipelined round trip per batch, never one per event.
+"""Counters in Redis (redis.asyncio): ONE pipelined round trip per batch, never one per event.
 
-Keys carry a hash tag on the account ({acct:...}) so a Redis Cluster keeps an account's keys together,
-a prefix per deployment / replay run, and a TTL. Semantics match workers.core.signals.InMemoryCounters.
+The batch is planned by workers.core.signals.plan (operations grouped by key, in batch order) and sent as
+EVALSHA calls of two atomic Lua scripts (workers/adapters/lua/*.lua): keys in KEYS, values in ARGV (each
+key's events as one string of fixed-width records). All keys of one call share one hash tag, so every call
+stays within one slot of a Redis Cluster; per-account and per-campaign keys never share a call. With
+buckets=0 every key is its own tag ({acct:ID}:ev, {camp:BAND}, {handle:VALUE}) and gets its own call; with
+buckets=N the keys of each kind hash into N tags ({acct:2f}acct:ID:ev), one call per tag and batch: far
+fewer calls, same semantics. Keys carry the deployment / replay-run prefix and a TTL.
+
+Scripts are loaded with SCRIPT LOAD and called with EVALSHA; when Redis answers NOSCRIPT (first use, restart,
+SCRIPT FLUSH), the scripts are loaded and only the calls that failed are sent again (calls are independent:
+no two share a key). A batch that fails half-way is counted again whole when retried: adding is idempotent
+(members are event / account digests). Semantics match workers.core.signals.InMemoryCounters exactly.
 """
 from __future__ import annotations
 
+import hashlib
+import logging
+import zlib
+from importlib import resources
 from typing import Sequence
 
 import redis.asyncio as redis
-from redis.exceptions import RedisError
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import NoScriptError, RedisError
 
 from workers.core.policy import Policy
-from workers.core.signals import CounterReading, Observation, burst_bucket
+from workers.core.signals import ACCOUNT, CAMPAIGN, HANDLE, CounterReading, Observation, Ops, assemble, key_name, plan
 from workers.errors import CountersUnavailable
+
+log = logging.getLogger("modworker.counters")
+DEFAULT_BUCKETS = 64  # as workers.settings.Settings.redis_tag_buckets (0: every key is its own hash tag)
+
+
+def _lua(name: str) -> str:
+    return resources.files("workers.adapters").joinpath("lua", name).read_text(encoding="utf-8")
 
 
 class RedisCounters:
-    def __init__(self, client: redis.Redis, policy: Policy, prefix: str = "mw:"):
+    def __init__(self, client: redis.Redis, policy: Policy, prefix: str = "mw:", buckets: int = DEFAULT_BUCKETS):
+        if "{" in prefix or "}" in prefix:
+            raise ValueError("the Redis prefix must not contain braces (they would become the hash tag)")
+        # One immediate retry on a fresh connection (a pooled connection is stale after a Redis restart);
+        # beyond that the worker's outage policy (pause or degrade) decides, without seconds of backoff.
+        client.set_retry(Retry(NoBackoff(), 1))
         self._r = client
         self._prefix = prefix
-        self._window = policy.burst.window_seconds
-        # keep a window's count long enough for late events, and no longer
-        self._ttl = policy.burst.window_seconds + policy.lateness_seconds + 60
+        self._buckets = buckets
+        c = policy.counters
+        s, late, grace = 1000, c.lateness_seconds * 1000, c.key_grace_seconds * 1000
+        keep = c.account_window_seconds * s + late
+        self._account_args = [c.burst.window_seconds * s, c.hourly.window_seconds * s,
+                              c.group_fanout.window_seconds * s, c.dm_fanout.window_seconds * s,
+                              c.repeats.window_seconds * s, keep, c.max_events_per_account, c.scan_limit,
+                              keep + grace]
+        cw, hw = c.campaign.window_seconds * s, c.handle_spread.window_seconds * s
+        self._campaign_args = [cw, late, cw + late + grace]
+        self._handle_args = [hw, late, hw + late + grace]
+        self._scripts = {"account": _lua("account.lua"), "spread": _lua("spread.lua")}
+        # SHA1 computed here: the first batch meets NOSCRIPT, loads the scripts and sends its calls again.
+        self._sha = {name: hashlib.sha1(text.encode()).hexdigest() for name, text in self._scripts.items()}
+        self._loaded = False  # by this process: a NOSCRIPT after that means Redis lost them
 
     @classmethod
-    def from_url(cls, url: str, policy: Policy, prefix: str = "mw:") -> "RedisCounters":
+    def from_url(cls, url: str, policy: Policy, prefix: str = "mw:", buckets: int = DEFAULT_BUCKETS) -> "RedisCounters":
         client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
-        return cls(client, policy, prefix)
+        return cls(client, policy, prefix, buckets)
 
-    def _key(self, obs: Observation, start: int) -> str:
-        return f"{self._prefix}{{acct:{obs.account_id}}}:burst:{self._window}:{start}"
+    async def _load_scripts(self) -> None:
+        for name, text in self._scripts.items():
+            sha = await self._r.script_load(text)
+            self._sha[name] = sha.decode() if isinstance(sha, bytes) else sha
+
+    def _tagged(self, kind: str, ident: str) -> tuple[str, str]:
+        """(hash tag, Redis key) of a counter key."""
+        if not self._buckets:
+            name = key_name(kind, ident)
+            tag = name[:-3] if kind == ACCOUNT else name  # {acct:ID}:ev, {camp:BAND}, {handle:VALUE}
+            return tag, f"{self._prefix}{{{tag}}}{name[len(tag):]}"
+        if kind == CAMPAIGN:  # a band is already a hex digest
+            bucket = int(ident[:8], 16) % self._buckets
+        else:
+            bucket = zlib.crc32(ident.encode("utf-8", "surrogatepass")) % self._buckets
+        tag = f"{kind}:{bucket:x}"
+        return tag, f"{self._prefix}{{{tag}}}{key_name(kind, ident)}"
+
+    def _calls(self, script: str, kind: str, head: list, groups: Ops, calls: list, layout: list) -> None:
+        """One call per hash tag: its keys in KEYS; ARGV = head + per key one string of fixed-width records."""
+        by_tag: dict[str, tuple[list, list, list]] = {}
+        for ident, ops in groups.items():
+            tag, rkey = self._tagged(kind, ident)
+            entry = by_tag.get(tag)
+            if entry is None:
+                entry = by_tag[tag] = ([], list(head), [])
+            entry[0].append(rkey)
+            entry[1].append("".join([f"{member}{t:013d}" for _, member, t in ops]))
+            entry[2].append((ident, len(ops)))
+        for keys, args, order in by_tag.values():
+            calls.append((script, keys, args))
+            layout.append(order)
+
+    async def _run(self, calls: list[tuple[str, list, list]]) -> list:
+        """Send every call in one pipeline; NOSCRIPT ones are sent again after loading the scripts."""
+        pipe = self._r.pipeline(transaction=False)
+        for script, keys, args in calls:
+            pipe.evalsha(self._sha[script], len(keys), *keys, *args)
+        results = await pipe.execute(raise_on_error=False)
+        retry = [i for i, r in enumerate(results) if isinstance(r, NoScriptError)]
+        if retry:
+            if self._loaded:
+                log.warning("Redis lost the counter scripts (restart or SCRIPT FLUSH): loading them again",
+                            extra={"calls": len(retry)})
+            else:
+                log.info("loading the counter scripts into Redis", extra={"calls": len(retry)})
+            await self._load_scripts()
+            self._loaded = True
+            pipe = self._r.pipeline(transaction=False)
+            for i in retry:
+                script, keys, args = calls[i]
+                pipe.evalsha(self._sha[script], len(keys), *keys, *args)
+            for i, r in zip(retry, await pipe.execute(raise_on_error=False)):
+                results[i] = r
+        for r in results:
+            if isinstance(r, Exception):
+                raise r
+        return results
 
     async def observe(self, batch: Sequence[Observation]) -> list[CounterReading]:
         if not batch:
             return []
-        starts = [burst_bucket(o.event_time, self._window) for o in batch]
-        pipe = self._r.pipeline(transaction=False)
-        for obs, start in zip(batch, starts):
-            key = self._key(obs, start)
-            pipe.incr(key)
-            pipe.expire(key, self._ttl)
+        p = plan(batch)
+        calls: list[tuple[str, list, list]] = []
+        layout: list[list[tuple[str, int]]] = []
+        self._calls("account", ACCOUNT, self._account_args, p.accounts, calls, layout)
+        n_account = len(calls)
+        self._calls("spread", CAMPAIGN, self._campaign_args, p.campaigns, calls, layout)
+        n_campaign = len(calls)
+        self._calls("spread", HANDLE, self._handle_args, p.handles, calls, layout)
         try:
-            results = await pipe.execute()
+            results = await self._run(calls)
         except (RedisError, OSError) as exc:
             raise CountersUnavailable(f"{type(exc).__name__}: {exc}") from exc
-        return [CounterReading(int(results[2 * i]), start) for i, start in enumerate(starts)]
+        accounts: dict[str, list] = {}
+        campaigns: dict[str, list] = {}
+        handles: dict[str, list] = {}
+        for i, (r, order) in enumerate(zip(results, layout)):
+            pos = 0
+            if i < n_account:
+                for ident, n in order:
+                    accounts[ident] = [tuple(r[j:j + 5]) for j in range(pos, pos + 5 * n, 5)]
+                    pos += 5 * n
+            else:
+                target = campaigns if i < n_campaign else handles
+                for ident, n in order:
+                    target[ident] = r[pos:pos + n]
+                    pos += n
+        return assemble(batch, p, accounts, campaigns, handles)
 
     async def ping(self) -> bool:
         return bool(await self._r.ping())

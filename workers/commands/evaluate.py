@@ -14,7 +14,7 @@ from workers.adapters.codec import decode_event
 from workers.core.engine import Engine
 from workers.core.evaluation import BENIGN, Gold, Predicted, Report, evaluate
 from workers.core.policy import Policy
-from workers.core.signals import InMemoryCounters, Observation, counter_findings
+from workers.core.signals import InMemoryCounters, counter_findings, observation
 
 
 def predict(events_path: str, policy: Policy) -> dict[str, Predicted]:
@@ -27,8 +27,7 @@ def predict(events_path: str, policy: Policy) -> dict[str, Predicted]:
                 continue
             ev = decode_event(line)
             analysis = engine.analyze(ev)
-            reading = counters.observe_sync(
-                [Observation(ev.account_id, ev.surface.value, ev.conversation_id, ev.sent_at.timestamp())])[0]
+            reading = counters.observe_sync([observation(ev, analysis, policy)])[0]
             d = engine.decide(ev, analysis, counter_findings(reading, policy))
             primary = max(d.labels, key=lambda l: d.label_scores.get(l, 0.0)) if d.labels else BENIGN
             all_findings = analysis.findings

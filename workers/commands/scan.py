@@ -15,7 +15,7 @@ import orjson
 from workers.adapters.codec import decode_event, reasons_of
 from workers.core.engine import Engine
 from workers.core.policy import Policy
-from workers.core.signals import InMemoryCounters, Observation, counter_findings
+from workers.core.signals import InMemoryCounters, counter_findings, observation
 from workers.errors import DecodeError
 
 CHUNK = 512
@@ -30,11 +30,11 @@ def _decided(engine: Engine, counters: InMemoryCounters, chunk: list[tuple[int, 
             out.append(None)
         except DecodeError as exc:
             out.append(orjson.dumps({"line": n, "error": f"{type(exc).__name__}: {exc}"}))
-    readings = counters.observe_sync(
-        [Observation(e.account_id, e.surface.value, e.conversation_id, e.sent_at.timestamp()) for _, e in events]
-    )
-    for (slot, ev), reading in zip(events, readings):
-        d = engine.decide(ev, engine.analyze(ev), counter_findings(reading, engine.policy))
+    policy = engine.policy
+    analyses = [engine.analyze(ev) for _, ev in events]
+    readings = counters.observe_sync([observation(ev, a, policy) for (_, ev), a in zip(events, analyses)])
+    for (slot, ev), analysis, reading in zip(events, analyses, readings):
+        d = engine.decide(ev, analysis, counter_findings(reading, policy))
         out[slot] = orjson.dumps(
             {
                 "event_id": d.event_id,

@@ -9,6 +9,7 @@ from typing import Sequence
 
 from schemas.models import MessageEvent
 from workers.core.detectors import DETECTORS, Context, Detector
+from workers.core.detectors.base import event_scan
 from workers.core.findings import Decision, Finding
 from workers.core.handles import Handle, extract_handles
 from workers.core.normalize import Normalized, normalize
@@ -16,13 +17,21 @@ from workers.core.policy import Policy
 from workers.core.scoring import label_scores
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Analysis:
     """What the text alone says; counters use its handles before the decision is made."""
 
     norm: Normalized
     handles: tuple[Handle, ...]
     findings: tuple[Finding, ...]
+
+    def __init__(self, norm: Normalized, handles: tuple[Handle, ...], findings: tuple[Finding, ...]) -> None:
+        _set(self, "norm", norm)  # frozen: the generated __init__ does the same, slower
+        _set(self, "handles", handles)
+        _set(self, "findings", findings)
+
+
+_set = object.__setattr__
 
 
 def enforcement_id(event_id: str, policy_version: str) -> str:
@@ -35,6 +44,21 @@ class Engine:
     def __init__(self, policy: Policy, detectors: Sequence[Detector] = DETECTORS):
         self.policy = policy
         self.detectors = tuple(detectors)
+        # Detectors that promise to have nothing to say without a topic trigger (`topical`), without the
+        # triggers of given topic lexicons (`requires`) or without hits of given lexicons (`requires_hits`) are
+        # skipped then (see `Detector`).
+        for d in self.detectors:
+            if any(not lex.triggers for lex in getattr(d, "requires", ())):
+                raise ValueError(f"{d.name}: `requires` names a lexicon without triggers")
+        self._plan = tuple(
+            (d, frozenset(lex.id for lex in getattr(d, "requires", ())),
+             frozenset(lex.id for lex in getattr(d, "requires_hits", ())))
+            for d in self.detectors
+        )
+        self._untopical = tuple(
+            d for d, triggers, hits in self._plan
+            if not triggers and not hits and not getattr(d, "topical", False)
+        )
 
     def analyze(self, event: MessageEvent) -> Analysis:
         # Over-long text is truncated for detection, never dropped.
@@ -42,9 +66,17 @@ class Engine:
         norm = normalize(text)
         handles = extract_handles(norm)
         ctx = Context(norm, handles, event.surface.value, event.sent_at, event.account_created_at)
+        scan = event_scan(ctx)
         findings: list[Finding] = []
-        for detector in self.detectors:
-            findings.extend(detector.detect(ctx))
+        if scan.topic:
+            triggered, found = scan.triggered, scan.found_lexicons()
+            for detector, triggers, hits in self._plan:
+                if (triggers and not triggers <= triggered) or (hits and not hits <= found):
+                    continue
+                findings.extend(detector.detect(ctx))
+        else:
+            for detector in self._untopical:
+                findings.extend(detector.detect(ctx))
         return Analysis(norm, handles, tuple(findings))
 
     def decide(
@@ -54,24 +86,21 @@ class Engine:
         extra: Sequence[Finding] = (),
         degraded: bool = False,
     ) -> Decision:
-        findings = analysis.findings + tuple(extra)
-        scores = label_scores(findings)
-        labels = tuple(sorted(l for l, s in scores.items() if s >= self.policy.label_min_score))
-        score = round(max(scores.values(), default=0.0), 4)
-        action = self.policy.action_for(event.surface.value, score, event.account_id)
+        findings = analysis.findings + tuple(extra) if extra else analysis.findings
+        scores = label_scores(findings) if findings else {}
+        policy = self.policy
+        if scores:
+            minimum = policy.label_min_score
+            labels = tuple(sorted(label for label, s in scores.items() if s >= minimum))
+            score = round(max(scores.values()), 4)
+        else:
+            labels, score = (), 0.0
+        action = policy.action_for(event.surface.value, score, event.account_id)
         if action == "allow":
-            labels = ()
-        reasons = tuple(f for f in findings if action != "allow" and (f.label is None or f.label in labels))
-        return Decision(
-            event_id=event.event_id,
-            action=action,
-            labels=labels,
-            score=score,
-            reasons=reasons,
-            policy_version=self.policy.version,
-            degraded=degraded,
-            label_scores=scores,
-        )
+            labels = reasons = ()
+        else:
+            reasons = tuple(f for f in findings if f.label is None or f.label in labels)
+        return Decision(event.event_id, action, labels, score, reasons, policy.version, degraded, scores)
 
     def decide_text_only(self, event: MessageEvent) -> Decision:
         return self.decide(event, self.analyze(event))

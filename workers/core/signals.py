@@ -1,33 +1,76 @@
-"""Per-account counters: the interface, its in-memory twin, and the findings they give.
+"""Counters: what is counted for an event, the in-memory store, and the findings counts give.
 
-Counts are keyed by EVENT time (`sent_at`), never wall-clock time, so replaying a recorded topic gives the
-same counts. The Redis implementation (workers.adapters.redis_counters) has the same semantics; a shared
-contract test runs against both.
+Counts are keyed by EVENT time (`sent_at`, in milliseconds), never wall-clock time, so replaying a recorded
+topic gives the same counts. An event at time t reads what was observed in the window (t - W, t].
+
+Two kinds of keys, each updated by its own atomic operation (a Lua script in Redis, in calls whose keys share
+one hash tag):
+- per account `{acct:ID}:ev`: a sorted set of the account's events (member: event digest, surface,
+  conversation digest, content digest; score: event time). Messages per window are counted, distinct
+  groups / direct conversations and repeats of the same content are counted over the newest `scan_limit`
+  events of the window. Events older than (t - longest window - lateness) are dropped, and beyond
+  `max_events_per_account` the oldest.
+- per campaign band `{camp:BAND}` and per contact handle `{handle:VALUE}`: a sorted set of accounts, scored
+  by the latest event time of each; distinct accounts with a score in (t - W, t] are counted, plus the
+  account of the event itself. Accounts older than (t - W - lateness) are dropped.
+
+Adding is idempotent (members are event digests / account digests): a batch re-processed after a crash or a
+Redis error is not counted twice. `plan()` groups a batch's operations by key, in batch order, and both the
+in-memory store here and workers.adapters.redis_counters run exactly these operations; a shared contract test
+demands identical readings from both.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+import bisect
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol, Sequence
 
 from workers.core.findings import Finding
-from workers.core.policy import Policy
+from workers.core.fingerprint import NONE16, content_hash, digest16, minhash_bands, skeleton
+from workers.core.handles import Handle
+from workers.core.policy import CounterPolicy, Policy
 
 NAME = "counters"
+SURFACE_CODE = {"moments": "m", "group": "g", "direct": "d"}
+_TOP = "\U0010ffff"  # sorts after every member: (t, _TOP) is the last position of score t
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built per event, frozen construction costs 7x; never mutated
 class Observation:
+    """What the counters need of one event (built by `observation()` from the event and its analysis)."""
+
     account_id: str
     surface: str
     conversation_id: str | None
     event_time: float  # seconds since the epoch, from sent_at
+    event_id: str = ""
+    account_age_seconds: float | None = None  # sent_at - account_created_at, when known
+    content: str = NONE16  # digest of the text skeleton, NONE16 when too short to count repeats
+    bands: tuple[str, ...] = ()  # campaign LSH band keys; () when the text is too short
+    handles: tuple[str, ...] = ()  # contact handle values (Handle.value) of the counted kinds
+
+    @property
+    def time_ms(self) -> int:
+        return int(round(self.event_time * 1000))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
+class KeyCount:
+    key: str  # logical key without the deployment prefix, e.g. "camp:3f2a..." or "handle:wechat:abc"
+    accounts: int
+
+
+@dataclass(slots=True)  # built per event (not frozen: 7x cheaper); `assemble` fills campaign / handle
 class CounterReading:
-    messages_in_window: int  # this account's messages in the burst window holding this event, this one included
-    window_start: int
+    obs: Observation
+    messages: int = 0  # in the burst window, this event included
+    messages_hourly: int = 0
+    groups: int = 0  # distinct groups posted to in the group_fanout window (group events only)
+    recipients: int = 0  # distinct direct conversations in the dm_fanout window (direct events only)
+    repeats: int = 0  # events with the same content in the repeats window (0 when the text is too short)
+    campaign: KeyCount | None = None  # the band of this text with the most accounts
+    handle: KeyCount | None = None  # the contact handle of this text with the most accounts
 
 
 class CounterStore(Protocol):
@@ -36,33 +79,302 @@ class CounterStore(Protocol):
         ...
 
 
-def burst_bucket(event_time: float, window_seconds: int) -> int:
-    return int(event_time // window_seconds) * window_seconds
+def observation(event, analysis, policy: Policy) -> Observation:
+    """The Observation of a MessageEvent and its engine Analysis (normalized text, handles).
+
+    Duck-typed on both (the core does not import schemas); everything is derived from the event itself, so
+    the same event always gives the same observation.
+    """
+    c = policy.counters
+    handles: Sequence[Handle] = analysis.handles
+    tokens = skeleton(analysis.norm, handles)
+    age = None
+    if event.account_created_at is not None:
+        age = max(0.0, (event.sent_at - event.account_created_at).total_seconds())
+    kinds = set(c.handle_spread.kinds)
+    values = tuple(dict.fromkeys(h.value for h in handles if h.kind in kinds))
+    camp = c.campaign
+    return Observation(
+        account_id=event.account_id,
+        surface=event.surface.value if hasattr(event.surface, "value") else str(event.surface),
+        conversation_id=event.conversation_id,
+        event_time=event.sent_at.timestamp(),
+        event_id=event.event_id,
+        account_age_seconds=age,
+        content=content_hash(tokens, c.repeats.min_chars),
+        bands=_bands("\x1f".join(tokens), camp.shingle, camp.min_shingles, camp.bands, camp.rows),
+        handles=values,
+    )
+
+
+@lru_cache(maxsize=8192)
+def _bands(joined: str, shingle: int, min_shingles: int, bands: int, rows: int) -> tuple[str, ...]:
+    """Campaign copies share their skeleton (that is what it is for): their bands are computed once."""
+    return minhash_bands(joined.split("\x1f") if joined else [], shingle, min_shingles, bands, rows)
+
+
+# --- keys and members (the same in both stores; Redis adds the deployment prefix) ---
+
+ACCOUNT, CAMPAIGN, HANDLE = "acct", "camp", "handle"
+
+
+def tag_safe(value: str) -> str:
+    """A value safe inside a {hash tag}: braces would end or split the tag, so such values are digested."""
+    return digest16(value) if "{" in value or "}" in value or len(value) > 128 else value
+
+
+def key_name(kind: str, ident: str) -> str:
+    """The key as evidence names it, without the prefix: "acct:ID:ev", "camp:BAND", "handle:VALUE"."""
+    return f"acct:{tag_safe(ident)}:ev" if kind == ACCOUNT else f"{kind}:{tag_safe(ident)}"
+
+
+def account_key(account_id: str) -> str:
+    """The Redis key with its own hash tag (`MODWORKER_REDIS_TAG_BUCKETS=0`)."""
+    return f"{{acct:{tag_safe(account_id)}}}:ev"
+
+
+def campaign_key(band: str) -> str:
+    return f"{{camp:{band}}}"
+
+
+def handle_key(value: str) -> str:
+    return f"{{handle:{tag_safe(value)}}}"
+
+
+_DIGESTS: dict[str, str] = {}  # account and conversation ids recur: their digests are kept (bounded)
+
+
+def _cached_digest(value: str) -> str:
+    d = _DIGESTS.get(value)
+    if d is None:
+        if len(_DIGESTS) >= 200_000:
+            _DIGESTS.clear()
+        d = _DIGESTS[value] = digest16(value)
+    return d
+
+
+def account_member(obs: Observation) -> str:
+    """49 fixed-width characters: event digest(16) surface(1) conversation digest(16) content digest(16)."""
+    ident = obs.event_id or f"{obs.account_id}\x1f{obs.time_ms}\x1f{obs.conversation_id}\x1f{obs.content}"
+    conv = _cached_digest(obs.conversation_id) if obs.conversation_id else NONE16
+    content = obs.content if len(obs.content) == 16 else digest16(obs.content)
+    return f"{digest16(ident)}{SURFACE_CODE.get(obs.surface, 'm')}{conv}{content}"
+
+
+Ops = dict[str, list[tuple[int, str, int]]]  # identifier -> [(batch index, member, event time ms)], in order
+
+
+@dataclass
+class Plan:
+    """A batch's operations grouped by key: account id, campaign band, handle value."""
+
+    accounts: Ops = field(default_factory=dict)
+    campaigns: Ops = field(default_factory=dict)
+    handles: Ops = field(default_factory=dict)
+
+
+def plan(batch: Sequence[Observation]) -> Plan:
+    p = Plan()
+    accounts, campaigns, handles = p.accounts, p.campaigns, p.handles
+    for i, obs in enumerate(batch):
+        t = obs.time_ms
+        ops = accounts.get(obs.account_id)
+        if ops is None:
+            ops = accounts[obs.account_id] = []
+        ops.append((i, account_member(obs), t))
+        if obs.bands or obs.handles:
+            op = (i, _cached_digest(obs.account_id), t)
+            for band in obs.bands:
+                ops = campaigns.get(band)
+                if ops is None:
+                    campaigns[band] = [op]
+                else:
+                    ops.append(op)
+            for value in obs.handles:
+                ops = handles.get(value)
+                if ops is None:
+                    handles[value] = [op]
+                else:
+                    ops.append(op)
+    return p
+
+
+def assemble(batch: Sequence[Observation], p: Plan, account_counts: dict[str, list],
+             campaign_counts: dict[str, list], handle_counts: dict[str, list]) -> list[CounterReading]:
+    """Readings from the per-key results of a plan (both stores return each key's results in its order)."""
+    per_event: list = [(0, 0, 0, 0, 0)] * len(batch)
+    for ident, ops in p.accounts.items():
+        for (i, _, _), counts in zip(ops, account_counts[ident]):
+            per_event[i] = counts
+    best: tuple[dict[int, tuple[int, str]], dict[int, tuple[int, str]]] = ({}, {})
+    for kind, source, results, top in ((CAMPAIGN, p.campaigns, campaign_counts, best[0]),
+                                       (HANDLE, p.handles, handle_counts, best[1])):
+        for ident, ops in source.items():
+            for (i, _, _), n in zip(ops, results[ident]):
+                cur = top.get(i)
+                if cur is None or n > cur[0] or (n == cur[0] and ident < cur[1]):
+                    top[i] = (n, ident)  # most accounts; on a tie the smallest identifier
+    out = []
+    camps, hands = best
+    for i, obs in enumerate(batch):
+        r = CounterReading(obs, *per_event[i])
+        if camps:
+            c = camps.get(i)
+            if c is not None:
+                r.campaign = KeyCount(key_name(CAMPAIGN, c[1]), c[0])
+        if hands:
+            h = hands.get(i)
+            if h is not None:
+                r.handle = KeyCount(key_name(HANDLE, h[1]), h[0])
+        out.append(r)
+    return out
+
+
+# --- the in-memory store ---
+
+class _ZSet:
+    """The subset of a Redis sorted set the counters use: members ordered by (score, member)."""
+
+    __slots__ = ("scores", "order")
+
+    def __init__(self) -> None:
+        self.scores: dict[str, int] = {}
+        self.order: list[tuple[int, str]] = []
+
+    def add(self, member: str, score: int, gt: bool = False) -> None:
+        old = self.scores.get(member)
+        if old is not None:
+            if old == score or (gt and score <= old):
+                return
+            del self.order[bisect.bisect_left(self.order, (old, member))]
+        self.scores[member] = score
+        bisect.insort(self.order, (score, member))
+
+    def prune_upto(self, score: int) -> None:
+        """Remove members with a score <= `score` (ZREMRANGEBYSCORE -inf score)."""
+        cut = bisect.bisect_right(self.order, (score, _TOP))
+        for _, m in self.order[:cut]:
+            del self.scores[m]
+        del self.order[:cut]
+
+    def cap(self, n: int) -> None:
+        """Keep the n highest ranks (ZREMRANGEBYRANK 0 -(n+1))."""
+        extra = len(self.order) - n
+        if extra > 0:
+            for _, m in self.order[:extra]:
+                del self.scores[m]
+            del self.order[:extra]
+
+    def count(self, lo_exclusive: int, hi: int) -> int:
+        return bisect.bisect_right(self.order, (hi, _TOP)) - bisect.bisect_right(self.order, (lo_exclusive, _TOP))
+
+    def newest(self, lo_exclusive: int, hi: int, limit: int) -> list[tuple[int, str]]:
+        """(score, member) in (lo, hi], highest first, at most `limit` (ZRANGE BYSCORE REV LIMIT 0 limit)."""
+        top = bisect.bisect_right(self.order, (hi, _TOP))
+        bottom = max(bisect.bisect_right(self.order, (lo_exclusive, _TOP)), top - limit)
+        return self.order[bottom:top][::-1]
+
+
+def account_step(z: _ZSet, member: str, t: int, c: CounterPolicy) -> tuple[int, int, int, int, int]:
+    """One event of an account; the Python twin of workers/adapters/lua/account.lua, line for line."""
+    s = 1000
+    keep = c.account_window_seconds * s + c.lateness_seconds * s
+    wg, wd, wr = c.group_fanout.window_seconds * s, c.dm_fanout.window_seconds * s, c.repeats.window_seconds * s
+    z.add(member, t)
+    z.prune_upto(t - keep)
+    z.cap(c.max_events_per_account)
+    short = z.count(t - c.burst.window_seconds * s, t)
+    hourly = z.count(t - c.hourly.window_seconds * s, t)
+    surface, content = member[16], member[33:49]
+    ng = nd = nr = 0
+    if surface in "gd" or content != NONE16:
+        groups: set[str] = set()
+        convs: set[str] = set()
+        for score, m in z.newest(t - max(wg, wd, wr), t, c.scan_limit):
+            ms, mc = m[16], m[17:33]
+            if surface == "g" and ms == "g" and score > t - wg and mc != NONE16 and mc not in groups:
+                groups.add(mc)
+                ng += 1
+            if surface == "d" and ms == "d" and score > t - wd and mc != NONE16 and mc not in convs:
+                convs.add(mc)
+                nd += 1
+            if content != NONE16 and m[33:49] == content and score > t - wr:
+                nr += 1
+    return short, hourly, ng, nd, nr
+
+
+def spread_step(z: _ZSet, member: str, t: int, window_ms: int, lateness_ms: int) -> int:
+    """One event on a campaign or handle key; the Python twin of workers/adapters/lua/spread.lua."""
+    z.add(member, t, gt=True)
+    z.prune_upto(t - window_ms - lateness_ms)
+    n = z.count(t - window_ms, t)
+    if z.scores[member] > t:
+        n += 1  # the account posts at t, but its latest event is later (this event is out of order)
+    return n
 
 
 class InMemoryCounters:
     """The counter store for `modworker scan` and tests: same results as Redis for the same sequence."""
 
     def __init__(self, policy: Policy):
-        self._window = policy.burst.window_seconds
-        self._counts: dict[tuple[str, int], int] = defaultdict(int)
+        self._c = policy.counters
+        self._keys: dict[tuple[str, str], _ZSet] = {}
+
+    def _z(self, kind: str, ident: str) -> _ZSet:
+        z = self._keys.get((kind, ident))
+        if z is None:
+            z = self._keys[(kind, ident)] = _ZSet()
+        return z
 
     def observe_sync(self, batch: Sequence[Observation]) -> list[CounterReading]:
-        readings = []
-        for obs in batch:
-            start = burst_bucket(obs.event_time, self._window)
-            key = (obs.account_id, start)
-            self._counts[key] += 1
-            readings.append(CounterReading(self._counts[key], start))
-        return readings
+        c = self._c
+        p = plan(batch)
+        late = c.lateness_seconds * 1000
+        z = self._z
+        accounts = {k: [account_step(z(ACCOUNT, k), m, t, c) for _, m, t in ops] for k, ops in p.accounts.items()}
+        cw, hw = c.campaign.window_seconds * 1000, c.handle_spread.window_seconds * 1000
+        camps = {k: [spread_step(z(CAMPAIGN, k), m, t, cw, late) for _, m, t in ops] for k, ops in p.campaigns.items()}
+        hands = {k: [spread_step(z(HANDLE, k), m, t, hw, late) for _, m, t in ops] for k, ops in p.handles.items()}
+        return assemble(batch, p, accounts, camps, hands)
 
     async def observe(self, batch: Sequence[Observation]) -> list[CounterReading]:
         return self.observe_sync(batch)
 
 
+# --- findings ---
+
 def counter_findings(reading: CounterReading, policy: Policy) -> list[Finding]:
-    burst = policy.burst
-    if reading.messages_in_window > burst.limit:
-        evidence = f"messages_per_{burst.window_seconds}s={reading.messages_in_window} (limit {burst.limit})"
-        return [Finding(NAME, "behavior.burst", "behavior.burst", burst.weight, evidence=evidence)]
-    return []
+    """Behavior findings of one reading; the evidence names the counter (key, count, window, threshold)."""
+    c = policy.counters
+    obs = reading.obs
+    out: list[Finding] = []
+
+    def add(rule: str, label: str | None, weight: float, evidence: str) -> None:
+        out.append(Finding(NAME, f"{NAME}.{rule}", label, weight, evidence=evidence))
+
+    def rate(rule: str, label: str, lim, what: str, n: int) -> None:
+        add(rule, label, lim.weight,
+            f"{key_name(ACCOUNT, obs.account_id)} {what}={n} in {lim.window_seconds}s (limit {lim.limit})")
+
+    if reading.messages > c.burst.limit:
+        rate("burst", "behavior.burst", c.burst, "messages", reading.messages)
+    if reading.messages_hourly > c.hourly.limit:
+        rate("burst_hourly", "behavior.burst", c.hourly, "messages", reading.messages_hourly)
+    if obs.surface == "group" and reading.groups > c.group_fanout.limit:
+        rate("group_fanout", "behavior.group_fanout", c.group_fanout, "groups", reading.groups)
+    if obs.surface == "direct" and reading.recipients > c.dm_fanout.limit:
+        rate("dm_fanout", "behavior.dm_fanout", c.dm_fanout, "direct_conversations", reading.recipients)
+    if reading.repeats > c.repeats.limit:
+        rate("repeat", "behavior.repeat", c.repeats, "same_content", reading.repeats)
+    for rule, label, lim, kc in (
+        ("campaign", "behavior.campaign", c.campaign, reading.campaign),
+        ("handle_spread", "behavior.handle_spread", c.handle_spread, reading.handle),
+    ):
+        if kc is not None and kc.accounts >= lim.min_accounts:
+            add(rule, label, lim.weight,
+                f"{kc.key} accounts={kc.accounts} in {lim.window_seconds}s (min {lim.min_accounts})")
+    new = c.new_account
+    if obs.account_age_seconds is not None and obs.account_age_seconds < new.max_age_days * 86400 and new.weight:
+        add("new_account", None, new.weight,
+            f"account_age={obs.account_age_seconds / 86400:.1f}d (< {new.max_age_days:g}d)")
+    return out
