@@ -8,7 +8,8 @@ COPY workers ./workers
 COPY ops/policy ./ops/policy
 RUN pip install --no-cache-dir . && useradd --system --uid 10001 --home /app modworker \
     && mkdir -p /app/.stack && chown -R modworker /app/.stack
-USER modworker
+# numeric, so that orchestrators can verify it is not root (Kubernetes runAsNonRoot)
+USER 10001
 ENV MODWORKER_POLICY_FILE=/app/ops/policy/default.toml MODWORKER_METRICS_PORT=9108
 EXPOSE 9108
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \

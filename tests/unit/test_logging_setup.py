@@ -1,0 +1,99 @@
+"""`modworker worker`'s logs: one JSON object per line, extra fields kept, secrets redacted."""
+from __future__ import annotations
+
+import io
+import logging
+
+import orjson
+import pytest
+
+from workers.logging_setup import JsonFormatter, redact, setup_logging
+
+
+@pytest.fixture
+def captured():
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    stream = io.StringIO()
+    setup_logging("info", "json", stream=stream)
+    yield stream
+    for h in list(root.handlers):
+        root.removeHandler(h)
+    for h in saved[0]:
+        root.addHandler(h)
+    root.setLevel(saved[1])
+
+
+def _lines(stream: io.StringIO) -> list[dict]:
+    return [orjson.loads(line) for line in stream.getvalue().splitlines()]
+
+
+def test_each_record_is_one_json_object_with_the_standard_fields_and_extras(captured):
+    log = logging.getLogger("modworker.pipeline")
+    log.info("enforced %s: %s", "ev-1", "remove", extra={"event_id": "ev-1", "decision": "remove",
+                                                        "labels": ["marketing_spam.drainage"]})
+    log.warning("multi\nline message")
+    logging.getLogger("faust.worker").debug("not shown at info")
+    first, second = _lines(captured)
+    assert set(first) >= {"time", "level", "logger", "message"}
+    assert first["level"] == "info" and first["logger"] == "modworker.pipeline"
+    assert first["message"] == "enforced ev-1: remove"
+    assert first["event_id"] == "ev-1" and first["decision"] == "remove"
+    assert first["labels"] == ["marketing_spam.drainage"]
+    assert first["time"].endswith("+00:00")
+    assert second["message"] == "multi\nline message" and second["level"] == "warning"
+
+
+def test_exceptions_are_one_field_of_the_same_line(captured):
+    try:
+        raise ValueError("boom with redis://:hunter2@cache:6379/0")
+    except ValueError:
+        logging.getLogger("x").exception("failed")
+    (line,) = _lines(captured)
+    assert "ValueError" in line["exception"] and "hunter2" not in line["exception"]
+
+
+def test_passwords_never_reach_the_log(captured):
+    log = logging.getLogger("modworker.worker")
+    log.info("connecting to %s", "redis://:redis-pw-1@10.0.0.5:6379/0")
+    log.info("kafka %s", {"sasl_plain_username": "svc", "sasl_plain_password": "kafka-pw-2"})
+    log.info("settings", extra={"redis": "rediss://user:redis-pw-3@host/1", "nested": {"token": "tok=abc"}})
+    text = captured.getvalue()
+    for secret in ("redis-pw-1", "kafka-pw-2", "redis-pw-3"):
+        assert secret not in text
+    lines = _lines(captured)
+    assert lines[0]["message"] == "connecting to redis://:***@10.0.0.5:6379/0"
+    assert lines[2]["redis"] == "rediss://user:***@host/1"
+    assert lines[2]["nested"] == {"token": "***"}
+    assert "svc" in lines[1]["message"]  # user names are not secrets
+
+
+def test_redact_leaves_ordinary_text_alone():
+    assert redact("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
+    assert redact("kafka://kafka:29092") == "kafka://kafka:29092"
+    assert redact("password=abc&x=1") == "password=***&x=1"
+    assert redact("消息 event_id=e1 decided") == "消息 event_id=e1 decided"
+
+
+def test_text_format_is_redacted_too():
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    try:
+        setup_logging("info", "text", stream=stream)
+        logging.getLogger("t").info("url %s", "redis://:pw-text@h:1/0")
+    finally:
+        for h in list(root.handlers):
+            root.removeHandler(h)
+        for h in saved[0]:
+            root.addHandler(h)
+        root.setLevel(saved[1])
+    assert "pw-text" not in stream.getvalue() and "redis://:***@h:1/0" in stream.getvalue()
+
+
+def test_formatter_survives_values_json_cannot_hold():
+    rec = logging.LogRecord("n", logging.INFO, __file__, 1, "m", (), None)
+    rec.obj = object()
+    rec.bytes_ = b"\xff"
+    out = orjson.loads(JsonFormatter().format(rec))
+    assert out["message"] == "m" and "object" in out["obj"]
