@@ -1,0 +1,88 @@
+"""The ceiling of `modworker bench`: what faust itself does on this machine, without the worker's work.
+
+A faust app with the worker's configuration (workers/app.py: raw serializers, no web server, the same
+session timeouts, commit cadence, buffer and producer linger, `stream.take_events` with the same batch size
+and age) whose one agent only decodes each record (orjson) and forwards one small record per event to an
+output topic, delivered before the batch is acked, as the worker does with its enforcements. It runs as
+its own process like the worker (`python -m workers.bench.ceiling`, settings from the same MODWORKER_*
+variables: input topic, MODWORKER_ENFORCEMENT_TOPIC as its output, consumer group, metrics port) and
+serves the worker's own metrics (workers/metrics.py, so the bench's 10 Hz polling costs it what it costs
+the worker), counting consumed records in `modworker_records_consumed_total` where the worker's pipeline
+counts them (when a batch arrives), so both are measured the same way.
+
+Keep `faust_kwargs` in step with workers/app.py; tests/unit/test_bench_ceiling.py compares the two.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+
+import faust
+import orjson
+from workers.adapters.connections import faust_broker_credentials
+from workers.metrics import Metrics
+from workers.settings import Settings
+
+
+def faust_kwargs(settings: Settings) -> dict:
+    """faust.App arguments of the worker (workers/app.py), for the same settings."""
+    return dict(
+        broker=[f"kafka://{h}" for h in settings.kafka_bootstrap.split(",")],
+        broker_credentials=faust_broker_credentials(settings),
+        value_serializer="raw",
+        key_serializer="raw",
+        web_enabled=False,
+        topic_partitions=settings.topic_partitions,
+        topic_allow_declare=False,
+        broker_session_timeout=settings.session_timeout_seconds,
+        broker_heartbeat_interval=settings.heartbeat_seconds,
+        consumer_auto_offset_reset=settings.auto_offset_reset,
+        broker_commit_every=1000,
+        broker_commit_interval=1.0,
+        stream_buffer_maxsize=max(4096, settings.batch_size * 4),
+        producer_linger_ms=5,
+        table_cleanup_interval=3600,
+    )
+
+
+def build_ceiling_app(settings: Settings, metrics: Metrics) -> faust.App:
+    app = faust.App(settings.effective_consumer_group, **faust_kwargs(settings))
+    source = app.topic(settings.input_topic, value_serializer="raw", key_serializer="raw")
+    output = app.topic(settings.decision_topic, value_serializer="raw", key_serializer="raw")
+
+    @app.agent(source, name="ceiling")
+    async def forward(stream):
+        pending: list = []
+        async for events in stream.take_events(settings.batch_size, within=settings.batch_seconds):
+            metrics.records_consumed.inc(len(events))
+            for e in events:
+                try:
+                    ev = orjson.loads(e.message.value)
+                    small = orjson.dumps({"event_id": ev["event_id"], "account_id": ev["account_id"]})
+                except (orjson.JSONDecodeError, TypeError, KeyError):
+                    small = b"{}"
+                pending.append(await output.send(key=e.message.key or None, value=small))
+            if pending:  # delivered before the batch is acked, as the worker does
+                await asyncio.gather(*pending)
+                pending.clear()
+
+    return app
+
+
+def main() -> None:
+    settings = Settings()
+    metrics = Metrics()
+    metrics.serve(settings.metrics_port)
+
+    from faust.worker import Worker
+
+    app = build_ceiling_app(settings, metrics)
+    workdir = os.environ.get("MODWORKER_WORKDIR", os.path.join(os.getcwd(), ".stack", "faust"))
+    os.makedirs(workdir, exist_ok=True)
+    worker = Worker(app, loglevel="warning", workdir=workdir, quiet=True, override_logging=False)
+    worker.spinner = None
+    worker.execute_from_commandline()
+
+
+if __name__ == "__main__":
+    main()
