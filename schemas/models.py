@@ -90,4 +90,5 @@ class EnforcementEvent(BaseModel):
     event_time: datetime
     decided_at: datetime
     degraded: bool = Field(default=False, description="True when counters were unavailable (text-only)")
-    text_sha256: str = Field(description="SHA-256 of the original text (the text itself is not carried)")
+    text_sha256: str = Field(description="SHA-256 of the original text")
+    text: str | None = Field(default=None, description="The full text, only when MODWORKER_INCLUDE_TEXT=true")

@@ -11,6 +11,8 @@ import logging
 
 import faust
 
+from workers.adapters.connections import faust_broker_credentials, kafka_python_kwargs, redis_client
+from workers.adapters.consumer_lag import ConsumerLagProbe
 from workers.adapters.redis_counters import RedisCounters
 from workers.core.engine import Engine
 from workers.core.policy import load_policy
@@ -24,10 +26,14 @@ log = logging.getLogger("modworker.app")
 def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
     policy = load_policy(settings.policy_file)
     metrics = metrics or Metrics()
-    metrics.set_build_info(policy.version)
+    metrics.set_build_info(policy.version, mode="shadow" if settings.shadow else "live")
+    log.info("policy loaded", extra={"policy_version": policy.version, "policy_file": str(settings.policy_file),
+                                     "mode": "shadow" if settings.shadow else "live"})
+    # Shadow mode (issue #6): own group and Redis prefix, decisions to the shadow topic (workers/settings.py).
     app = faust.App(
-        settings.consumer_group,
+        settings.effective_consumer_group,
         broker=[f"kafka://{h}" for h in settings.kafka_bootstrap.split(",")],
+        broker_credentials=faust_broker_credentials(settings),
         value_serializer="raw",
         key_serializer="raw",
         web_enabled=False,
@@ -43,10 +49,12 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
         table_cleanup_interval=3600,
     )
     source = app.topic(settings.input_topic, value_serializer="raw", key_serializer="raw")
-    enforcements = app.topic(settings.enforcement_topic, value_serializer="raw", key_serializer="raw")
-    deadletters = app.topic(settings.deadletter_topic, value_serializer="raw", key_serializer="raw")
+    enforcements = app.topic(settings.decision_topic, value_serializer="raw", key_serializer="raw")
+    deadletters = app.topic(settings.failure_topic, value_serializer="raw", key_serializer="raw")
     engine = Engine(policy)
-    counters = RedisCounters.from_url(settings.redis_url, policy, settings.redis_prefix)
+    counters = (RedisCounters(redis_client(settings), policy, settings.effective_redis_prefix,
+                              buckets=settings.redis_tag_buckets)
+                if settings.counters_enabled else None)
 
     @app.agent(source, name="moderate")
     async def moderate(stream):
@@ -62,6 +70,8 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
             publish_deadletter=lambda k, v: send_to(deadletters, k, v),
             metrics=metrics,
             redis_outage=settings.redis_outage,
+            max_record_bytes=settings.max_record_bytes,
+            include_text=settings.include_text,
         )
         async for events in stream.take_events(settings.batch_size, within=settings.batch_seconds):
             records = [
@@ -72,6 +82,18 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
             if pending:  # delivered before the batch is acked (at-least-once, nothing lost)
                 await asyncio.gather(*pending)
                 pending.clear()
+
+    # --- consumer lag per assigned partition (issue #6): modworker_consumer_lag{topic,partition} ---
+    lag_probe = ConsumerLagProbe(kafka_python_kwargs(settings), settings.effective_consumer_group,
+                                 {settings.input_topic}, metrics, settings.auto_offset_reset)
+
+    @app.timer(interval=settings.lag_interval_seconds, name="consumer_lag")
+    async def measure_consumer_lag() -> None:
+        await lag_probe.update(app.consumer)
+
+    @app.on_before_shutdown.connect
+    async def close_lag_probe(app, **kwargs) -> None:
+        await lag_probe.close()
 
     app.modworker_metrics = metrics  # type: ignore[attr-defined]
     return app

@@ -41,6 +41,17 @@ def _parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="start the local stack, replay sample traffic, show what was enforced")
     d.add_argument("--sample", default=None, help="JSONL of MessageEvents (default: the bundled sample)")
     d.add_argument("--timeout", type=float, default=120.0, help="give up after S seconds")
+
+    b = sub.add_parser("bench", help="throughput (worker vs. ceiling) and latency on the real broker and Redis")
+    b.add_argument("--events", type=int, default=20_000, help="events in the throughput phases")
+    b.add_argument("--json", action="store_true", help="print one JSON object (progress goes to stderr)")
+    b.add_argument("--plot", default=None, help="write a PNG of throughput and latency (needs the bench extra)")
+    b.add_argument("--replicas", type=int, default=1, help="processes per phase, in one consumer group")
+    b.add_argument("--partitions", type=int, default=4, help="partitions of the run's topics")
+    b.add_argument("--bootstrap", default=None, help="default: MODWORKER_KAFKA_BOOTSTRAP")
+    b.add_argument("--redis-url", default=None, help="default: MODWORKER_REDIS_URL")
+    b.add_argument("--profile", default=None, help="py-spy one worker process; raw collapsed stacks to FILE")
+    b.add_argument("--offered", type=float, default=None, help="latency phase load, events/s (default: ceiling/2)")
     return p
 
 
@@ -69,12 +80,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "replay":
         from workers.commands.topic_io import run_replay
 
-        return run_replay(args.file, args.topic, args.bootstrap or settings.kafka_bootstrap, args.quiet)
+        from workers.adapters.connections import kafka_python_kwargs
+
+        client = kafka_python_kwargs(settings)
+        if args.bootstrap:
+            client["bootstrap_servers"] = args.bootstrap.split(",")
+        return run_replay(args.file, args.topic, settings.kafka_bootstrap, args.quiet, client)
     if args.command == "record":
         from workers.commands.topic_io import run_record
 
-        return run_record(args.topic, args.output, args.bootstrap or settings.kafka_bootstrap, args.max,
-                          args.timeout)
+        from workers.adapters.connections import kafka_python_kwargs
+
+        client = kafka_python_kwargs(settings)
+        if args.bootstrap:
+            client["bootstrap_servers"] = args.bootstrap.split(",")
+        return run_record(args.topic, args.output, settings.kafka_bootstrap, args.max, args.timeout, client)
     if args.command == "eval":
         from workers.commands.evaluate import run_eval
         from workers.core.policy import load_policy
@@ -85,6 +105,11 @@ def main(argv: list[str] | None = None) -> int:
         from workers.commands.demo import run_demo
 
         return run_demo(settings, args.sample, args.timeout)
+    if args.command == "bench":
+        from workers.bench.runner import run_bench
+
+        return run_bench(settings, args.events, args.json, args.plot, args.replicas, args.partitions,
+                         args.bootstrap, args.redis_url, args.profile, args.offered)
     return 2
 
 

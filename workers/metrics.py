@@ -1,44 +1,110 @@
-"""Prometheus metrics of the worker (prometheus-client). Bounded label cardinality: no account ids."""
+"""Prometheus metrics of the worker (prometheus-client), served on MODWORKER_METRICS_PORT.
+
+Naming follows the Prometheus conventions: a `modworker_` prefix, base units in the name (`_seconds`),
+`_total` on counters, `_info` on the build info. Label cardinality is bounded: surfaces, actions, label
+categories and subtypes, rule ids and error classes come from the code, topics and partitions from the
+deployment; never an account id, event id or text. ops/grafana and ops/prometheus use these names, and a
+test checks that every name they use is exported by a running worker.
+"""
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, start_http_server
+from typing import Mapping
+
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    Info,
+    PlatformCollector,
+    ProcessCollector,
+    disable_created_metrics,
+    start_http_server,
+)
 
 import workers
+from workers.core.policy import ACTIONS, SURFACES
 
-LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+# No `*_created` series next to every counter: half the series, nothing the dashboard or alerts use.
+disable_created_metrics()
+
+# Seconds, from 5 ms to 2 minutes: batches take milliseconds, decision latency from event time seconds.
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
+# The error classes of records that are not events (workers.errors), exported at 0 from the start.
+DECODE_ERRORS = ("TooLarge", "InvalidEncoding", "InvalidJson", "NotAnObject", "InvalidEvent")
 
 
 class Metrics:
     def __init__(self, registry: CollectorRegistry | None = None):
         r = self.registry = registry or CollectorRegistry()
+        ProcessCollector(registry=r)  # process_cpu_seconds_total, process_resident_memory_bytes, ...
+        PlatformCollector(registry=r)  # python_info
         self.records_consumed = Counter(
-            "modworker_records_consumed", "Records read from the input topic", registry=r)
+            "modworker_records_consumed_total", "Records read from the input topic", registry=r)
         self.events_consumed = Counter(
-            "modworker_events_consumed", "Valid events consumed, by surface", ["surface"], registry=r)
+            "modworker_events_consumed_total", "Valid events consumed, by surface", ["surface"], registry=r)
         self.decisions = Counter(
-            "modworker_decisions", "Decisions made, by action", ["action"], registry=r)
+            "modworker_decisions_total", "Decisions made, by action", ["action"], registry=r)
         self.labels = Counter(
-            "modworker_labels", "Labels given, by category and subtype", ["category", "subtype"], registry=r)
+            "modworker_labels_total", "Labels given in non-allow decisions, by category and subtype",
+            ["category", "subtype"], registry=r)
         self.rule_hits = Counter(
-            "modworker_rule_hits", "Detector rule hits in non-allow decisions", ["rule_id"], registry=r)
-        self.deadletters = Counter(
-            "modworker_deadletters", "Records dead-lettered, by error class", ["error_class"], registry=r)
-        self.decision_latency = Histogram(
-            "modworker_decision_latency_seconds", "From event time to decision", buckets=LATENCY_BUCKETS,
+            "modworker_rule_hits_total", "Detector rule hits in non-allow decisions, by rule id", ["rule_id"],
             registry=r)
+        self.deadletters = Counter(
+            "modworker_deadletters_total", "Records dead-lettered, by error class", ["error_class"], registry=r)
+        self.decision_latency = Histogram(
+            "modworker_decision_latency_seconds", "From the event's time (sent_at) to its decision",
+            buckets=LATENCY_BUCKETS, registry=r)
         self.batch_seconds = Histogram(
             "modworker_batch_processing_seconds", "Processing time per batch", buckets=LATENCY_BUCKETS,
             registry=r)
         self.redis_seconds = Histogram(
-            "modworker_redis_roundtrip_seconds", "Redis round trip per batch", buckets=LATENCY_BUCKETS,
+            "modworker_redis_roundtrip_seconds", "Redis round trip per batch (successful ones)",
+            buckets=LATENCY_BUCKETS, registry=r)
+        self.redis_errors = Counter(
+            "modworker_redis_errors_total", "Failed Redis round trips", registry=r)
+        self.degraded = Gauge(
+            "modworker_degraded", "1 while deciding text-only, without counters (Redis down, outage=degrade)",
             registry=r)
-        self.redis_errors = Counter("modworker_redis_errors", "Failed Redis round trips", registry=r)
-        self.degraded = Gauge("modworker_degraded", "1 while deciding without counters", registry=r)
-        self.info = Info("modworker_build", "Build and policy version", registry=r)
+        self.counters_paused = Gauge(
+            "modworker_counters_paused", "1 while consumption waits for Redis to return (Redis down, outage=pause)",
+            registry=r)
+        self.degraded_decisions = Counter(
+            "modworker_degraded_decisions_total", "Events decided text-only because the counters were unavailable",
+            registry=r)
+        self.consumer_lag = Gauge(
+            "modworker_consumer_lag", "Records behind: log end offset minus the group's committed offset, "
+            "for each partition assigned to this worker", ["topic", "partition"], registry=r)
+        self.assigned_partitions = Gauge(
+            "modworker_assigned_partitions", "Input partitions assigned to this worker", registry=r)
+        self.lag_probe_errors = Counter(
+            "modworker_consumer_lag_errors_total", "Failed consumer lag measurements", registry=r)
+        self.lag_probe_time = Gauge(
+            "modworker_consumer_lag_last_success_timestamp_seconds",
+            "Unix time of the last successful consumer lag measurement", registry=r)
+        self.info = Info("modworker_build", "Build, policy version and mode (live or shadow)", registry=r)
         self.set_build_info(policy_version="")
+        for surface in SURFACES:  # series exist at 0 from the start, so rate() sees the first increase
+            self.events_consumed.labels(surface)
+        for action in ACTIONS:
+            self.decisions.labels(action)
+        for error_class in DECODE_ERRORS:
+            self.deadletters.labels(error_class)
+        self._lag_keys: set[tuple[str, str]] = set()
 
-    def set_build_info(self, policy_version: str) -> None:
-        self.info.info({"version": workers.__version__, "policy_version": policy_version})
+    def set_build_info(self, policy_version: str, mode: str = "live") -> None:
+        self.info.info({"version": workers.__version__, "policy_version": policy_version, "mode": mode})
+
+    def set_consumer_lag(self, lags: Mapping[tuple[str, int], int]) -> None:
+        """Lag of the partitions assigned now; partitions no longer assigned here lose their series."""
+        keys = {(topic, str(partition)) for topic, partition in lags}
+        for gone in self._lag_keys - keys:
+            self.consumer_lag.remove(*gone)
+        for (topic, partition), lag in lags.items():
+            self.consumer_lag.labels(topic, str(partition)).set(lag)
+        self._lag_keys = keys
+        self.assigned_partitions.set(len(keys))
 
     def serve(self, port: int) -> None:
         start_http_server(port, addr="0.0.0.0", registry=self.registry)

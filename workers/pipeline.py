@@ -13,17 +13,19 @@ from datetime import datetime, timezone
 from typing import Awaitable, Callable, Sequence
 
 from schemas.models import MessageEvent
-from workers.adapters.codec import decode_event, encode_model, enforcement_event
+from workers.adapters.codec import MAX_RECORD_BYTES, decode_event, encode_model, enforcement_event
 from workers.adapters.deadletter import deadletter_record
 from workers.core.engine import Engine
 from workers.core.findings import Decision
-from workers.core.signals import CounterStore, Observation, counter_findings
+from workers.core.signals import CounterReading, CounterStore, Observation, counter_findings, observation
 from workers.errors import CountersUnavailable, DecodeError
 from workers.metrics import Metrics
 
 log = logging.getLogger("modworker.pipeline")
 
 Publish = Callable[[bytes, bytes], Awaitable[None]]  # (key, value)
+MAX_BACKOFF_SECONDS = 5.0  # longest wait between two tries while paused for Redis
+OUTAGE_LOG_EVERY_SECONDS = 30.0  # an outage is logged when it starts, then at most this often, and when it ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,8 @@ class BatchProcessor:
         metrics: Metrics,
         redis_outage: str = "pause",
         retry_seconds: float = 1.0,
+        max_record_bytes: int = MAX_RECORD_BYTES,
+        include_text: bool = False,
     ):
         self.engine = engine
         self.counters = counters
@@ -59,36 +63,86 @@ class BatchProcessor:
         self.metrics = metrics
         self.redis_outage = redis_outage
         self.retry_seconds = retry_seconds
+        self.max_record_bytes = max_record_bytes
+        self.include_text = include_text
+        self._down_since: float | None = None  # monotonic time the current counters outage started
+        self._last_outage_log = 0.0
+        self._probe_at = 0.0  # degrade: the next batch allowed to ask Redis again
 
     async def _deadletter(self, rec: RawRecord, exc: BaseException, result: BatchResult) -> None:
         self.metrics.deadletters.labels(type(exc).__name__).inc()
         log.warning("dead-lettered %s[%d]@%d: %s: %s", rec.topic, rec.partition, rec.offset,
-                    type(exc).__name__, exc)
+                    type(exc).__name__, str(exc)[:300],
+                    extra={"topic": rec.topic, "partition": rec.partition, "offset": rec.offset,
+                           "error_class": type(exc).__name__, "decision": "deadletter"})
         await self.publish_deadletter(b"", deadletter_record(rec.value, rec.topic, rec.partition, rec.offset, exc))
         result.deadlettered += 1
 
-    async def _observe(self, events: Sequence[MessageEvent]):
-        """Counter readings for the batch; None means decide text-only (degraded)."""
-        if self.counters is None or not events:
+    async def _observe(self, batch: list[Observation]) -> list[CounterReading] | None:
+        """Counter readings for the batch, or None: decide it text-only, marked degraded.
+
+        Redis unavailable, by `redis_outage`:
+        - pause: this batch waits (backoff from retry_seconds up to MAX_BACKOFF_SECONDS) until the store
+          answers; the agent does not take the next batch and nothing is acked, so no offset moves.
+        - degrade: the batch is decided text-only; for retry_seconds after a failure batches do not even
+          ask (a Redis that times out would otherwise cost seconds per batch), then one batch probes again.
+        Either way every event is decided exactly once in this process, and the log says when the outage
+        started and ended; modworker_counters_paused / modworker_degraded say what happens now.
+        """
+        if self.counters is None:
             return None
-        batch = [Observation(e.account_id, e.surface.value, e.conversation_id, e.sent_at.timestamp())
-                 for e in events]
+        if not batch:
+            return []
+        backoff = self.retry_seconds
         while True:
+            if self.redis_outage == "degrade" and self._down_since is not None \
+                    and time.monotonic() < self._probe_at:
+                return None
             started = time.perf_counter()
             try:
                 readings = await self.counters.observe(batch)
-                self.metrics.redis_seconds.observe(time.perf_counter() - started)
-                self.metrics.degraded.set(0)
-                return readings
-            except CountersUnavailable as exc:
-                self.metrics.redis_errors.inc()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # CountersUnavailable, or a bug: handled like an outage, never a crash
+                self._counters_failed(exc)
                 if self.redis_outage == "degrade":
-                    self.metrics.degraded.set(1)
-                    log.error("counters unavailable (%s: %s): deciding text-only, marked degraded",
-                              type(exc).__name__, exc)
+                    self._probe_at = time.monotonic() + self.retry_seconds
                     return None
-                log.error("counters unavailable (%s: %s): pausing until they return", type(exc).__name__, exc)
-                await asyncio.sleep(self.retry_seconds)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+                continue
+            self.metrics.redis_seconds.observe(time.perf_counter() - started)
+            self._counters_back()
+            return readings
+
+    def _counters_failed(self, exc: BaseException) -> None:
+        self.metrics.redis_errors.inc()
+        now = time.monotonic()
+        what = ("pausing consumption until Redis answers (nothing is skipped)" if self.redis_outage == "pause"
+                else "deciding text-only, marked degraded")
+        error = f"{type(exc).__name__}: {str(exc)[:300]}"
+        fields = {"redis_outage": self.redis_outage, "error_class": type(exc).__name__}
+        if self._down_since is None:
+            self._down_since = self._last_outage_log = now
+            log.error("counters unavailable (%s): %s", error, what, extra=fields,
+                      exc_info=not isinstance(exc, CountersUnavailable))
+            if self.redis_outage == "pause":
+                self.metrics.counters_paused.set(1)
+            else:
+                self.metrics.degraded.set(1)
+        elif now - self._last_outage_log >= OUTAGE_LOG_EVERY_SECONDS:
+            self._last_outage_log = now
+            log.error("counters still unavailable after %.0fs (%s): %s", now - self._down_since, error, what,
+                      extra=fields)
+
+    def _counters_back(self) -> None:
+        if self._down_since is not None:
+            log.warning("counters available again after %.1fs; %s", time.monotonic() - self._down_since,
+                        "resuming consumption" if self.redis_outage == "pause" else "no longer degraded",
+                        extra={"redis_outage": self.redis_outage})
+            self._down_since = None
+        self.metrics.counters_paused.set(0)
+        self.metrics.degraded.set(0)
 
     async def process(self, records: Sequence[RawRecord]) -> BatchResult:
         started = time.perf_counter()
@@ -98,23 +152,29 @@ class BatchProcessor:
         sources: list[RawRecord] = []
         for rec in records:
             try:
-                events.append(decode_event(rec.value))
+                events.append(decode_event(rec.value, self.max_record_bytes))
                 sources.append(rec)
             except DecodeError as exc:
                 await self._deadletter(rec, exc, result)
+        policy = self.engine.policy
         analyses = []
         kept_events, kept_sources = [], []
+        observations: list[Observation] = []
         for ev, rec in zip(events, sources):
             try:
-                analyses.append(self.engine.analyze(ev))
+                analysis = self.engine.analyze(ev)
+                if self.counters is not None:  # what the counters need: from the event and its analysis
+                    observations.append(observation(ev, analysis, policy))
+                analyses.append(analysis)
                 kept_events.append(ev)
                 kept_sources.append(rec)
             except Exception as exc:  # a detector bug must not stop the partition
                 await self._deadletter(rec, exc, result)
-        readings = await self._observe(kept_events)
+        readings = await self._observe(observations)
         degraded = self.counters is not None and readings is None
+        if degraded:
+            self.metrics.degraded_decisions.inc(len(kept_events))
         now = datetime.now(timezone.utc)
-        policy = self.engine.policy
         for i, (ev, analysis) in enumerate(zip(kept_events, analyses)):
             extra = counter_findings(readings[i], policy) if readings is not None else []
             decision = self.engine.decide(ev, analysis, extra, degraded=degraded)
@@ -135,6 +195,11 @@ class BatchProcessor:
             m.labels.labels(category, subtype).inc()
         for f in decision.reasons:
             m.rule_hits.labels(f.rule_id).inc()
-        out = enforcement_event(ev, decision, now)
+        out = enforcement_event(ev, decision, now, self.include_text)
         await self.publish_enforcement(ev.account_id.encode("utf-8"), encode_model(out))
         result.enforced += 1
+        # one log line per enforcement (issue #6): ids, action and rules; never the text, nor the account
+        log.info("enforced %s: %s", ev.event_id, decision.action, extra={
+            "event_id": ev.event_id, "decision": decision.action, "labels": list(decision.labels),
+            "rule_ids": sorted({f.rule_id for f in decision.reasons}), "score": round(decision.score, 3),
+            "policy_version": decision.policy_version, "degraded": decision.degraded})

@@ -47,7 +47,9 @@ def reasons_of(decision: Decision) -> list[Reason]:
     ]
 
 
-def enforcement_event(event: MessageEvent, decision: Decision, decided_at: datetime) -> EnforcementEvent:
+def enforcement_event(
+    event: MessageEvent, decision: Decision, decided_at: datetime, include_text: bool = False
+) -> EnforcementEvent:
     return EnforcementEvent(
         enforcement_id=enforcement_id(event.event_id, decision.policy_version),
         event_id=event.event_id,
@@ -62,6 +64,7 @@ def enforcement_event(event: MessageEvent, decision: Decision, decided_at: datet
         decided_at=decided_at,
         degraded=decision.degraded,
         text_sha256=hashlib.sha256(event.text.encode("utf-8", "surrogatepass")).hexdigest(),
+        text=event.text if include_text else None,
     )
 
 

@@ -11,12 +11,17 @@ from kafka.errors import KafkaError, TopicAlreadyExistsError
 log = logging.getLogger(__name__)
 
 
-def ensure_topics(bootstrap: str, topics: dict[str, int], timeout_s: float = 60.0) -> None:
-    """Create each missing topic with its partition count (replication 1 locally; brokers may override)."""
+def ensure_topics(bootstrap: str, topics: dict[str, int], timeout_s: float = 60.0,
+                  client: dict | None = None) -> None:
+    """Create each missing topic with its partition count (replication 1 locally; brokers may override).
+
+    `client` holds kafka-python connection arguments (security settings); it overrides `bootstrap`.
+    """
+    kwargs = {"bootstrap_servers": bootstrap, **(client or {})}
     deadline = time.monotonic() + timeout_s
     while True:
         try:
-            admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="modworker-admin")
+            admin = KafkaAdminClient(client_id="modworker-admin", **kwargs)
             break
         except KafkaError as exc:
             if time.monotonic() > deadline:

@@ -68,13 +68,14 @@ def _lines(path: str) -> Iterator[bytes]:
             src.close()
 
 
-def producer(bootstrap: str) -> KafkaProducer:
-    return KafkaProducer(bootstrap_servers=bootstrap, linger_ms=5, batch_size=256 * 1024, acks="all",
-                         max_request_size=8 * 1024 * 1024 + 4096)
+def producer(bootstrap: str, client: dict | None = None) -> KafkaProducer:
+    kwargs = {"bootstrap_servers": bootstrap, **(client or {})}
+    return KafkaProducer(linger_ms=5, batch_size=256 * 1024, acks="all", max_request_size=8 * 1024 * 1024 + 4096,
+                         **kwargs)
 
 
-def run_replay(path: str, topic: str, bootstrap: str, quiet: bool = False) -> int:
-    prod = producer(bootstrap)
+def run_replay(path: str, topic: str, bootstrap: str, quiet: bool = False, client: dict | None = None) -> int:
+    prod = producer(bootstrap, client)
     lines = _lines(path)
     bar = None
     if not quiet and sys.stderr.isatty():
@@ -122,10 +123,12 @@ def record_line(msg) -> bytes:
     return orjson.dumps(rec)
 
 
-def read_topic(topic: str, bootstrap: str, max_records: int | None, timeout_s: float) -> Iterator[bytes]:
+def read_topic(topic: str, bootstrap: str, max_records: int | None, timeout_s: float,
+               client: dict | None = None) -> Iterator[bytes]:
     """Every record of `topic` from its beginning, until max_records or timeout_s without a new record."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None,
-                             fetch_max_bytes=16 * 1024 * 1024, max_partition_fetch_bytes=16 * 1024 * 1024)
+    kwargs = {"bootstrap_servers": bootstrap, **(client or {})}
+    consumer = KafkaConsumer(enable_auto_commit=False, group_id=None, fetch_max_bytes=16 * 1024 * 1024,
+                             max_partition_fetch_bytes=16 * 1024 * 1024, **kwargs)
     try:
         deadline = time.monotonic() + timeout_s
         parts = None
@@ -157,11 +160,12 @@ def read_topic(topic: str, bootstrap: str, max_records: int | None, timeout_s: f
         consumer.close()
 
 
-def run_record(topic: str, output: str, bootstrap: str, max_records: int | None, timeout_s: float) -> int:
+def run_record(topic: str, output: str, bootstrap: str, max_records: int | None, timeout_s: float,
+               client: dict | None = None) -> int:
     dst: IO[bytes] = sys.stdout.buffer if output == "-" else open(output, "wb")
     n = 0
     try:
-        for line in read_topic(topic, bootstrap, max_records, timeout_s):
+        for line in read_topic(topic, bootstrap, max_records, timeout_s, client):
             dst.write(line + b"\n")
             n += 1
     finally:

@@ -4,20 +4,38 @@ from __future__ import annotations
 import logging
 import os
 
+from workers.adapters.connections import kafka_python_kwargs, redact_url
 from workers.adapters.topics import ensure_topics
+from workers.logging_setup import setup_logging
 from workers.metrics import Metrics
 from workers.settings import Settings
 
+log = logging.getLogger("modworker.worker")
+
 
 def run_worker(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # JSON lines on stderr, secrets redacted (workers/logging_setup.py); faust is told to leave it alone.
+    setup_logging(settings.log_level, settings.log_format)
+    log.info("worker starting", extra={
+        "mode": "shadow" if settings.shadow else "live",
+        "consumer_group": settings.effective_consumer_group,
+        "input_topic": settings.input_topic,
+        "decision_topic": settings.decision_topic,
+        "deadletter_topic": settings.failure_topic,
+        "kafka_bootstrap": settings.kafka_bootstrap,
+        "kafka_security_protocol": settings.kafka_security_protocol,
+        "redis": redact_url(settings.redis_url.get_secret_value()),
+        "policy_file": str(settings.policy_file),
+        "metrics_port": settings.metrics_port,
+    })
     ensure_topics(
         settings.kafka_bootstrap,
         {
             settings.input_topic: settings.topic_partitions,
-            settings.enforcement_topic: settings.topic_partitions,
-            settings.deadletter_topic: 1,
+            settings.decision_topic: settings.topic_partitions,  # the shadow topic in shadow mode
+            settings.failure_topic: 1,
         },
+        client=kafka_python_kwargs(settings),
     )
     metrics = Metrics()
     metrics.serve(settings.metrics_port)
@@ -31,4 +49,6 @@ def run_worker(settings: Settings) -> None:
     workdir = os.environ.get("MODWORKER_WORKDIR", os.path.join(os.getcwd(), ".stack", "faust"))
     os.makedirs(workdir, exist_ok=True)
     # web is off in the app config; no web server, so replicas never collide on port 6066.
-    Worker(app, loglevel=settings.log_level, workdir=workdir, quiet=True).execute_from_commandline()
+    worker = Worker(app, loglevel=settings.log_level, workdir=workdir, quiet=True, override_logging=False)
+    worker.spinner = None  # no terminal escapes between the JSON log lines
+    worker.execute_from_commandline()
