@@ -106,7 +106,7 @@ def extract_handles(norm: Normalized) -> tuple[Handle, ...]:
     if "@" in text:
         for m in _MENTION.finditer(text):
             add((m.start(1), m.end(1), "telegram", "telegram:" + m.group(1)))
-    if _URL_HINT.search(text) is not None:
+    if ("." in text or "://" in text) and _URL_HINT.search(text) is not None:  # cheap checks first
         for m in _URL.finditer(text):
             if m.group(1):
                 host, host_end = m.group(1).split(":")[0], m.end(1)
@@ -123,7 +123,7 @@ def extract_handles(norm: Normalized) -> tuple[Handle, ...]:
             digits = "".join(_DIGITS.findall(m.group(1)))
             if 8 <= len(digits) <= 15:
                 add((m.start(), m.end(), "phone", "phone:+" + digits))
-    if _PHONE_CN_HINT.search(text) is not None:
+    if "1" in text and _PHONE_CN_HINT.search(text) is not None:
         for m in _PHONE_CN.finditer(text):
             add((m.start(), m.end(), "phone", "phone:+861" + "".join(_DIGITS.findall(m.group(1)))))
     if not cands:

@@ -81,7 +81,7 @@ class Normalized:
                 self._prepare()
             if not self._edits and not self._chars:
                 return (start, end)
-            return (self._map(start, False), self._map(end - 1, True) + 1)
+            return self._map_span(start, end - 1)
         if not n:
             return (0, 0)
         start = max(0, min(start, n))
@@ -132,6 +132,37 @@ class Normalized:
             self._edits = [(text, offsets.edits(pattern, fn, text)) for text, pattern, fn in reversed(log)]
         if self._chars is None:
             self._chars = charmap.length_changes(self.original)
+
+    def _map_span(self, p: int, q: int) -> tuple[int, int]:
+        """`(_map(p, False), _map(q, True) + 1)` for p <= q, in one walk back through the steps."""
+        for text, edits in self._edits:  # type: ignore[union-attr]
+            delta = 0  # output position - input position, before the current edit
+            p_delta = None  # p's delta once p is placed (p <= q: p is placed first)
+            for s, e, r in edits:
+                out_start = s + delta
+                if p_delta is None and p < out_start + len(r):
+                    if p >= out_start:
+                        p = offsets.inside(text, s, e, r, p - out_start, False) + delta
+                    p_delta = delta
+                if q < out_start:
+                    break
+                if q < out_start + len(r):
+                    q = offsets.inside(text, s, e, r, q - out_start, True) + delta
+                    break
+                delta += len(r) - (e - s)
+            p -= delta if p_delta is None else p_delta
+            q -= delta
+        chars = self._chars
+        limit = len(self.original)
+        if isinstance(chars, tuple):  # an explicit index
+            index = chars[0]
+            p = min(index[p], limit) if p < len(index) else limit
+            q = min(index[q], limit) if q < len(index) else limit
+            return (p, q + 1)
+        if chars:
+            p = charmap.back(chars, p)  # type: ignore[arg-type]
+            q = charmap.back(chars, q)  # type: ignore[arg-type]
+        return (p if p < limit else limit, (q if q < limit else limit) + 1)
 
     def _map(self, p: int, end_side: bool) -> int:
         """Original position of normalized character p (end side: the last character of a replaced match)."""

@@ -325,13 +325,13 @@ class EventScan:
     """The trigger classes of topic lexicons are scanned for every event; all other classes (a topic's pay
     words, cues, context, money) only for events where a detector asks for them (after a trigger was found)."""
 
-    __slots__ = ("norm", "results", "topic", "triggered", "later", "required", "found")
+    __slots__ = ("norm", "results", "topic", "triggered", "later", "found")
 
     def __init__(self, norm: Normalized):
         self.norm = norm
         self.results: dict[int, dict[str, Spans]] = {}  # lexicon id -> class -> spans
-        # topic: a trigger class was found; later: the keys of the other classes (None once scanned)
-        self.topic, later, self.required = scan_first(_scanner(), norm.text, self.results)
+        # topic: a trigger class was found; later: the rest of the scan (None once done)
+        self.topic, later = scan_first(_scanner(), norm.text, self.results)
         # the topic lexicons whose trigger was found
         self.triggered = frozenset(self.results) if self.topic else _NO_IDS
         self.later: Later | None = later
@@ -339,7 +339,7 @@ class EventScan:
 
     def all_classes(self) -> dict[int, dict[str, Spans]]:
         if self.later is not None:
-            scan_second(_scanner(), self.norm.text, self.later, self.required, self.results)
+            scan_second(_scanner(), self.norm.text, self.later, self.results)
             self.later = None
         return self.results
 
@@ -367,8 +367,8 @@ def _scan_text(text: str) -> list[dict[str, Spans]]:
     """Every lexicon's classes found in `text` (outside the per-event scan: tests, tools)."""
     scanner = _scanner()
     results: dict[int, dict[str, Spans]] = {}
-    _, later, required = scan_first(scanner, text, results)
-    scan_second(scanner, text, later, required, results)
+    _, later = scan_first(scanner, text, results)
+    scan_second(scanner, text, later, results)
     return [results.get(i, {}) for i in range(len(_REGISTRY))]
 
 

@@ -22,7 +22,7 @@ scan stays linear in the length of the text.
 from __future__ import annotations
 
 import re
-from bisect import insort
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
@@ -52,36 +52,38 @@ Record = tuple[int, int, int, int, int]  # (rank, start, order at a position, sl
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """The patterns that start with one key, tried at once: `suffixes[j]` is the alternation of the patterns
-    j, j+1, ...; its `lastindex` tells which one matched first, the ones after it are tried next. `always`:
-    some pattern runs unconditionally; else the group runs when a literal of `gate` (bits) is in the text."""
+    """Patterns that start with one key, tried at once: `suffixes[j]` is the alternation of the patterns j, j+1,
+    ...; its `lastindex` tells which one matched first, the ones after it are tried next. They run when one of
+    the required literals of `gate` (bits) is in the text, or always (`gate` 0)."""
 
     suffixes: tuple[re.Pattern[str], ...]
     members: tuple[tuple[int, tuple[int, ...]], ...]  # (order at a position, slots) of each pattern
-    always: bool
     gate: int
 
-    def run(self, text: str, p: int, rank: int, records: list[Record]) -> None:
+    def run(self, m: re.Match[str], text: str, p: int, rank: int, records: list[Record]) -> None:
+        """Records of the patterns matching at p, `m` the match of `suffixes[0]` there."""
         j, suffixes, members = 0, self.suffixes, self.members
-        while j < len(suffixes):
-            m = suffixes[j].match(text, p)
-            if m is None:
-                return
+        while True:
             j += m.lastindex - 1  # type: ignore[operator]
             order, slots = members[j]
             end = m.end()
             for s in slots:
                 records.append((rank, p, order, s, end))
             j += 1
+            if j == len(suffixes):
+                return
+            m = suffixes[j].match(text, p)  # type: ignore[assignment]
+            if m is None:
+                return
 
 
 # What a key does in one phase: (rank, order of the word at a position, slots of the word equal to the key,
-# the patterns starting with the key or None)
-Part = tuple[int, int, tuple[int, ...], Group | None]
+# the patterns starting with the key, by required literal, or None)
+Part = tuple[int, int, tuple[int, ...], tuple[Group, ...] | None]
 
 
 def _phase_parts(lexicons: Sequence[LexiconLike], triggers: bool, slot_ids: dict[tuple[int, str], int],
-                 gate_bits: dict[tuple[str, ...], int]) -> dict[str, Part]:
+                 gate_bits: dict[tuple[str, ...], int], groups: dict[tuple, Group]) -> dict[str, Part]:
     """The keys of the trigger classes of the lexicons (`triggers`), or of all their other classes."""
     words: dict[str, list[int]] = {}
     patterns: dict[str, tuple[list[int], int]] = {}  # source -> (slots, order)
@@ -121,14 +123,20 @@ def _phase_parts(lexicons: Sequence[LexiconLike], triggers: bool, slot_ids: dict
             keys.setdefault(start, ([], []))[1].append((source, order, tuple(ids), gate))
     parts: dict[str, Part] = {}
     for key, (ids, pats) in keys.items():
-        group = None
-        if pats:
-            pats.sort(key=lambda x: x[1])
-            sources = [f"({source})" for source, _, _, _ in pats]
-            group = Group(tuple(re.compile("|".join(sources[j:]), re.ASCII) for j in range(len(sources))),
-                          tuple((order, ids) for _, order, ids, _ in pats),
-                          any(gate == 0 for *_, gate in pats), sum({gate for *_, gate in pats}))
-        parts[key] = (_ASCII_RANK if key[0] in ASCII_ALNUM else rank[key[0]], (1 << 20) - len(key), tuple(ids), group)
+        by_gate: dict[int, list[tuple[str, int, tuple[int, ...], int]]] = {}
+        for pat in sorted(pats, key=lambda x: x[1]):
+            by_gate.setdefault(pat[3], []).append(pat)
+        key_groups = []
+        for gate, members in by_gate.items():
+            group = groups.get(tuple(members))
+            if group is None:  # keys starting the same patterns share their groups
+                sources = [f"({source})" for source, _, _, _ in members]
+                group = groups[tuple(members)] = Group(
+                    tuple(re.compile("|".join(sources[j:]), re.ASCII) for j in range(len(sources))),
+                    tuple((order, ids) for _, order, ids, _ in members), gate)
+            key_groups.append(group)
+        parts[key] = (_ASCII_RANK if key[0] in ASCII_ALNUM else rank[key[0]], (1 << 20) - len(key), tuple(ids),
+                      tuple(key_groups) or None)
     return parts
 
 
@@ -145,8 +153,9 @@ class Scanner:
 def compile_scanner(lexicons: Sequence[LexiconLike]) -> Scanner:
     slot_ids: dict[tuple[int, str], int] = {}
     gate_bits: dict[tuple[str, ...], int] = {}
-    first = _phase_parts(lexicons, True, slot_ids, gate_bits)
-    second = _phase_parts(lexicons, False, slot_ids, gate_bits)
+    groups: dict[tuple, Group] = {}
+    first = _phase_parts(lexicons, True, slot_ids, gate_bits, groups)
+    second = _phase_parts(lexicons, False, slot_ids, gate_bits, groups)
     gates: dict[str, int] = {}
     for literals, bit in gate_bits.items():
         for literal in literals:
@@ -156,22 +165,33 @@ def compile_scanner(lexicons: Sequence[LexiconLike]) -> Scanner:
         return Scanner(None, tuple(slot_ids))
     automaton = ahocorasick.Automaton()
     for key in sorted(keys, key=_by_frequency):
-        automaton.add_word(key, (len(key), key[0] in ASCII_ALNUM, gates.get(key, 0), first.get(key), second.get(key)))
+        value = (len(key), key[0] in ASCII_ALNUM, gates.get(key, 0), first.get(key), second.get(key))
+        automaton.add_word(key, value)
     automaton.make_automaton()
     return Scanner(automaton, tuple(slot_ids))
 
 
-Later = list[tuple[int, int, Part]]  # (start, last character, part) of the second phase, found by the first
+Pending = list[tuple[int, int, tuple[Group, ...]]]  # (start, rank, patterns) to try
 
 
-def scan_first(scanner: Scanner, text: str, results: dict[int, dict[str, Spans]]) -> tuple[bool, Later, int]:
-    """The first phase: add what its classes found in `text` to `results` (lexicon id -> class -> spans).
-    Whether anything was found, the keys of the second phase found on the way, the required literals found."""
-    if scanner.automaton is None:
-        return False, [], 0
+@dataclass(slots=True)
+class Later:
+    """What the first phase found of the second: its words' records and its patterns' starts."""
+
+    records: list[Record]
+    pending: Pending
+    required: int  # bits of the required literals in the text
+
+
+def scan_first(scanner: Scanner, text: str, results: dict[int, dict[str, Spans]]) -> tuple[bool, Later]:
+    """The pass over `text`: add what the classes of the first phase found to `results` (lexicon id -> class
+    -> spans); whether anything was found, and what `scan_second` needs for the other classes."""
     records: list[Record] = []
-    later: Later = []
-    pending: list[tuple[int, int, Group]] = []
+    pending: Pending = []
+    later = Later([], [], 0)
+    if scanner.automaton is None:
+        return False, later
+    records2, pending2 = later.records, later.pending
     found = 0  # bits of the required literals in the text
     for last, (n, ascii_start, gates, one, two) in scanner.automaton.iter(text):
         if gates:
@@ -181,30 +201,36 @@ def scan_first(scanner: Scanner, text: str, results: dict[int, dict[str, Spans]]
         p = last - n + 1
         if ascii_start and p and text[p - 1] in ASCII_ALNUM:
             continue  # not at a word start
-        if two is not None:
-            later.append((p, last, two))
         if one is not None:
-            rank, order, slots, group = one
+            rank, order, slots, groups = one
             for s in slots:
                 records.append((rank, p, order, s, last + 1))
-            if group is not None:
-                pending.append((p, rank, group))
-    for p, rank, group in pending:
-        if group.always or group.gate & found:
-            group.run(text, p, rank, records)
-    return _collect(scanner, records, results), later, found
+            if groups is not None:
+                pending.append((p, rank, groups))
+        if two is not None:
+            rank, order, slots, groups = two
+            for s in slots:
+                records2.append((rank, p, order, s, last + 1))
+            if groups is not None:
+                pending2.append((p, rank, groups))
+    later.required = found
+    _run(pending, text, found, records)
+    return _collect(scanner, records, results), later
 
 
-def scan_second(scanner: Scanner, text: str, later: Later, found: int, results: dict[int, dict[str, Spans]]
-                ) -> bool:
-    """The second phase, from the keys and required literals `scan_first` found."""
-    records: list[Record] = []
-    for p, last, (rank, order, slots, group) in later:
-        for s in slots:
-            records.append((rank, p, order, s, last + 1))
-        if group is not None and (group.always or group.gate & found):
-            group.run(text, p, rank, records)
-    return _collect(scanner, records, results)
+def scan_second(scanner: Scanner, text: str, later: Later, results: dict[int, dict[str, Spans]]) -> bool:
+    """The second phase, from what `scan_first` found."""
+    _run(later.pending, text, later.required, later.records)
+    return _collect(scanner, later.records, results)
+
+
+def _run(pending: Pending, text: str, required: int, records: list[Record]) -> None:
+    for p, rank, groups in pending:
+        for group in groups:
+            if not group.gate or group.gate & required:
+                m = group.suffixes[0].match(text, p)
+                if m is not None:
+                    group.run(m, text, p, rank, records)
 
 
 def _collect(scanner: Scanner, records: list[Record], results: dict[int, dict[str, Spans]]) -> bool:
@@ -250,16 +276,20 @@ def _by_frequency(key: str) -> tuple[int, ...]:
 
 
 def keep(spans: Spans, span: Span) -> None:
-    """Add `span` to the spans of a class, in the order the former scan met them: overlapping matches do not
-    both stay, the leftmost (then longest) does."""
+    """Add `span` to the spans of a class (sorted, not overlapping), in the order the former scan met them:
+    overlapping matches do not both stay, the leftmost (then longest) does. Overlapping spans are found by
+    bisection (spans sorted by start do not overlap, so their ends are sorted too)."""
     start, end = span
     if not spans or spans[-1][1] <= start:  # the common case: after every span found so far
         spans.append(span)
         return
-    overlapping = [x for x in spans if x[0] < end and start < x[1]]
-    if overlapping:
-        if min((s, -e) for s, e in overlapping) <= (start, -end):
+    lo = bisect_left(spans, (start,))
+    if lo and spans[lo - 1][1] > start:
+        lo -= 1
+    hi = bisect_left(spans, (end,), lo)
+    if lo < hi:
+        first = spans[lo]  # the leftmost of those overlapping
+        if (first[0], -first[1]) <= (start, -end):
             return
-        for x in overlapping:
-            spans.remove(x)
-    insort(spans, span)
+        del spans[lo:hi]
+    spans.insert(lo, span)

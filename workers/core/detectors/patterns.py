@@ -39,8 +39,8 @@ def literal_starts(pattern: str) -> list[str]:
             return starts(rest, prefix + chr(av))
         if op is sre.IN:
             chars = class_chars(av)
-            if chars is None:
-                return {prefix}
+            if chars is None or (prefix.isdigit() and any(c.isdigit() for c in chars)):
+                return {prefix}  # (a number's first digit is start enough: its other digits would be found too)
             out = {s for c in chars for s in starts(rest, prefix + c)}
         elif op is sre.SUBPATTERN and not av[1] and not av[2]:
             return starts(list(av[3]) + rest, prefix)
@@ -68,20 +68,28 @@ def literal_starts(pattern: str) -> list[str]:
 def required_literals(pattern: str) -> tuple[str, ...] | None:
     """Literal strings one of which every match of `pattern` contains after its leading literal characters:
     the most selective (longest shortest member, then fewest members) of the pattern's mandatory elements
-    that are literal (a run of characters, an alternation of literal-led alternatives, a small class).
-    None when there is no such element."""
+    that are literal (a run of characters, an alternation of literal-led alternatives, a small class) and
+    rare enough (no single letter, digit or common punctuation). None when there is no such element."""
     items = _flatten(_parse(pattern))
     i = 0
     while i < len(items) and items[i][0] is sre.LITERAL:
         i += 1
     best: tuple[tuple[int, int], tuple[str, ...]] | None = None
     for literals in _mandatory(items[i:]):
-        if len(literals) > _MAX_REQUIRED:
+        if len(literals) > _MAX_REQUIRED or not all(map(_selective, literals)):
             continue
         score = (min(map(len, literals)), -len(literals))
         if best is None or score > best[0]:
             best = (score, literals)
     return best[1] if best else None
+
+
+def _selective(literal: str) -> bool:
+    """Whether a literal is rare enough to be worth looking for: two characters or more, or a symbol."""
+    return len(literal) > 1 or not (literal.isalnum() or literal.isspace() or literal in _COMMON_PUNCTUATION)
+
+
+_COMMON_PUNCTUATION = set(",.!?:;-'\"()，。！？：；、")
 
 
 def _flatten(items: list) -> list:
