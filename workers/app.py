@@ -14,6 +14,7 @@ import faust
 from workers.adapters.connections import faust_broker_credentials, kafka_python_kwargs, redis_client
 from workers.adapters.consumer_lag import ConsumerLagProbe
 from workers.adapters.redis_counters import RedisCounters
+from workers.adapters.redis_seen import RedisSeen
 from workers.core.engine import Engine
 from workers.core.policy import load_policy
 from workers.metrics import Metrics
@@ -52,9 +53,12 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
     enforcements = app.topic(settings.decision_topic, value_serializer="raw", key_serializer="raw")
     deadletters = app.topic(settings.failure_topic, value_serializer="raw", key_serializer="raw")
     engine = Engine(policy)
-    counters = (RedisCounters(redis_client(settings), policy, settings.effective_redis_prefix,
+    client = redis_client(settings) if settings.counters_enabled or settings.dedup_ttl_seconds > 0 else None
+    counters = (RedisCounters(client, policy, settings.effective_redis_prefix,
                               buckets=settings.redis_tag_buckets)
                 if settings.counters_enabled else None)
+    seen = (RedisSeen(client, settings.effective_redis_prefix, settings.dedup_ttl_seconds)
+            if settings.dedup_ttl_seconds > 0 else None)
 
     @app.agent(source, name="moderate")
     async def moderate(stream):
@@ -72,6 +76,7 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
             redis_outage=settings.redis_outage,
             max_record_bytes=settings.max_record_bytes,
             include_text=settings.include_text,
+            seen=seen,
         )
         async for events in stream.take_events(settings.batch_size, within=settings.batch_seconds):
             records = [

@@ -32,3 +32,7 @@ class InvalidEvent(DecodeError):
 
 class CountersUnavailable(ModworkerError):
     """The counter store (Redis) could not be reached or answered with an error."""
+
+
+class DuplicateEvent(DecodeError):
+    """The event id was already used by another record (a different topic, partition or offset)."""

@@ -15,10 +15,11 @@ from typing import Awaitable, Callable, Sequence
 from schemas.models import MessageEvent
 from workers.adapters.codec import MAX_RECORD_BYTES, decode_event, encode_model, enforcement_event
 from workers.adapters.deadletter import deadletter_record
+from workers.core.dedup import SeenStore, origin
 from workers.core.engine import Engine
 from workers.core.findings import Decision
 from workers.core.signals import CounterReading, CounterStore, Observation, counter_findings, observation
-from workers.errors import CountersUnavailable, DecodeError
+from workers.errors import CountersUnavailable, DecodeError, DuplicateEvent
 from workers.metrics import Metrics
 
 log = logging.getLogger("modworker.pipeline")
@@ -55,6 +56,7 @@ class BatchProcessor:
         retry_seconds: float = 1.0,
         max_record_bytes: int = MAX_RECORD_BYTES,
         include_text: bool = False,
+        seen: SeenStore | None = None,
     ):
         self.engine = engine
         self.counters = counters
@@ -65,6 +67,7 @@ class BatchProcessor:
         self.retry_seconds = retry_seconds
         self.max_record_bytes = max_record_bytes
         self.include_text = include_text
+        self.seen = seen  # duplicate event ids (None: not checked)
         self._down_since: float | None = None  # monotonic time the current counters outage started
         self._last_outage_log = 0.0
         self._probe_at = 0.0  # degrade: the next batch allowed to ask Redis again
@@ -79,20 +82,25 @@ class BatchProcessor:
         result.deadlettered += 1
 
     async def _observe(self, batch: list[Observation]) -> list[CounterReading] | None:
-        """Counter readings for the batch, or None: decide it text-only, marked degraded.
-
-        Redis unavailable, by `redis_outage`:
-        - pause: this batch waits (backoff from retry_seconds up to MAX_BACKOFF_SECONDS) until the store
-          answers; the agent does not take the next batch and nothing is acked, so no offset moves.
-        - degrade: the batch is decided text-only; for retry_seconds after a failure batches do not even
-          ask (a Redis that times out would otherwise cost seconds per batch), then one batch probes again.
-        Either way every event is decided exactly once in this process, and the log says when the outage
-        started and ended; modworker_counters_paused / modworker_degraded say what happens now.
-        """
+        """Counter readings for the batch, or None: decide it text-only, marked degraded."""
         if self.counters is None:
             return None
         if not batch:
             return []
+        return await self._ask_redis(lambda: self.counters.observe(batch))  # type: ignore[union-attr]
+
+    async def _ask_redis(self, call):
+        """The answer of one Redis call for the batch (counters or seen ids), or None when degraded.
+
+        Redis unavailable, by `redis_outage`:
+        - pause: this batch waits (backoff from retry_seconds up to MAX_BACKOFF_SECONDS) until the store
+          answers; the agent does not take the next batch and nothing is acked, so no offset moves.
+        - degrade: the batch goes on without the answer (text-only decisions marked degraded, duplicate ids
+          not checked); for retry_seconds after a failure batches do not even ask (a Redis that times out
+          would otherwise cost seconds per batch), then one batch probes again.
+        Either way every event is decided exactly once in this process, and the log says when the outage
+        started and ended; modworker_counters_paused / modworker_degraded say what happens now.
+        """
         backoff = self.retry_seconds
         while True:
             if self.redis_outage == "degrade" and self._down_since is not None \
@@ -100,7 +108,7 @@ class BatchProcessor:
                 return None
             started = time.perf_counter()
             try:
-                readings = await self.counters.observe(batch)
+                answer = await call()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # CountersUnavailable, or a bug: handled like an outage, never a crash
@@ -113,7 +121,27 @@ class BatchProcessor:
                 continue
             self.metrics.redis_seconds.observe(time.perf_counter() - started)
             self._counters_back()
-            return readings
+            return answer
+
+    async def _drop_duplicates(self, events: list[MessageEvent], sources: list[RawRecord],
+                               result: BatchResult) -> tuple[list[MessageEvent], list[RawRecord]]:
+        """Dead-letter events whose id another record used first (DuplicateEvent); keep the rest."""
+        if self.seen is None or not events:
+            return events, sources
+        here = [origin(r.topic, r.partition, r.offset) for r in sources]
+        seen = self.seen
+        firsts = await self._ask_redis(lambda: seen.first_seen([(e.event_id, w) for e, w in zip(events, here)]))
+        if firsts is None or not any(firsts):
+            return events, sources
+        kept_events, kept_sources = [], []
+        for ev, rec, first in zip(events, sources, firsts):
+            if first is None:
+                kept_events.append(ev)
+                kept_sources.append(rec)
+            else:
+                await self._deadletter(rec, DuplicateEvent(
+                    f"event_id {ev.event_id!r} was already used by record {first}"), result)
+        return kept_events, kept_sources
 
     def _counters_failed(self, exc: BaseException) -> None:
         self.metrics.redis_errors.inc()
@@ -156,6 +184,7 @@ class BatchProcessor:
                 sources.append(rec)
             except DecodeError as exc:
                 await self._deadletter(rec, exc, result)
+        events, sources = await self._drop_duplicates(events, sources, result)
         policy = self.engine.policy
         analyses = []
         kept_events, kept_sources = [], []

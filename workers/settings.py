@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     # ({acct:ID}), one script call per key; N: keys hash into N tags per kind, one script call per tag and
     # batch (fewer calls, N slots per kind). Changing it changes key names (counts start over).
     redis_tag_buckets: int = Field(64, ge=0, le=16384)
+    # Duplicate event ids (issue #5): a second record with an event id seen within this many seconds is
+    # dead-lettered as DuplicateEvent (the same record re-delivered is decided again). 0: not checked.
+    dedup_ttl_seconds: int = Field(3600, ge=0)
     log_level: str = "info"
 
     # --- operations (issue #6): logs, consumer lag, shadow mode ---

@@ -37,6 +37,10 @@ ODD_BUT_VALID = {
     "huge_text": _event("odd-huge", text="刷单返利，垫付返双倍，加微信 huge_text99。" + "啊" * (5 * 1024 * 1024 // 3)),
 }
 
+# The same event id in two records: the first is decided, the second dead-lettered as DuplicateEvent.
+DUPLICATE_FIRST = _event("dup-1", text="刷单返利，一单一结，垫付返双倍，加微信 dup_first88")
+DUPLICATE_SECOND = _event("dup-1", text="大家晚上好，明天见")
+
 
 @pytest.fixture(scope="module")
 def outcome(stack):
@@ -47,9 +51,12 @@ def outcome(stack):
             producer.send(run.input_topic, value=value)
         for ev in ODD_BUT_VALID.values():
             producer.send(run.input_topic, key=ev["account_id"].encode(), value=orjson.dumps(ev))
+        # same key: same partition, so the first is first in offset order too
+        producer.send(run.input_topic, key=b"acct-dup", value=orjson.dumps(DUPLICATE_FIRST))
+        producer.send(run.input_topic, key=b"acct-dup", value=orjson.dumps(DUPLICATE_SECOND))
         producer.send(run.input_topic, key=b"acct-last", value=orjson.dumps(_event("last-good")))
         producer.flush()
-        total = len(BAD) + len(ODD_BUT_VALID) + 1
+        total = len(BAD) + len(ODD_BUT_VALID) + 2 + 1
         run.wait_consumed(total, timeout=90)
         dead = [r["value"] for r in run.read(run.deadletter_topic)]
         enforced = [r["value"] for r in run.read(run.enforcement_topic)]
@@ -79,6 +86,15 @@ def test_odd_but_valid_events_are_decided_not_dead_lettered(outcome):
     assert "odd-huge" in enforced and "odd-ctrl" in enforced  # scams in odd wrappers are still caught
     assert enforced["odd-huge"].get("text") is None  # only a hash of the 5 MB text travels
     assert len(enforced["odd-huge"]["text_sha256"]) == 64
+
+
+def test_a_duplicate_event_id_is_dead_lettered_and_its_first_record_decided(outcome):
+    dups = [d for d in outcome["dead"] if d["error_class"] == "DuplicateEvent"]
+    assert len(dups) == 1
+    assert orjson.loads(base64.b64decode(dups[0]["value_b64"])) == DUPLICATE_SECOND
+    assert "dup-1" in dups[0]["error"] and f"{outcome['run'].input_topic}:" in dups[0]["error"]
+    enforced = [e for e in outcome["enforced"] if e["event_id"] == "dup-1"]
+    assert len(enforced) == 1  # the scam (first record) was decided; the greeting reusing its id was not
 
 
 def test_the_worker_survives_and_accounting_adds_up(outcome):

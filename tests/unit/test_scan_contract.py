@@ -62,3 +62,17 @@ def test_scan_evidence_spans_point_into_the_original_text(tmp_path):
     spans = [text[r["start"]:r["end"]] for r in row["reasons"]]
     assert "刷\u200b单" in spans
     assert "rebate_king1" in spans
+
+
+def test_scan_reports_a_reused_event_id_as_an_error_line(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b"\n".join([
+        _line(event_id="d1", text="早上好"),
+        _line(event_id="d2", text="中午吃什么"),
+        _line(event_id="d1", text="帮发朋友圈一条10元，日结，加我微信 xiaomei_8899"),
+    ]) + b"\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["scan", "--input", str(src), "--output", str(out)]) == 0
+    rows = [orjson.loads(l) for l in out.read_bytes().splitlines()]
+    assert [r.get("event_id") for r in rows[:2]] == ["d1", "d2"]
+    assert rows[2]["line"] == 3 and rows[2]["error"].startswith("DuplicateEvent") and "line 1" in rows[2]["error"]

@@ -2,7 +2,8 @@
 
 Exactly one output line per input line, in input order:
   {"event_id", "action", "labels", "score", "reasons"}  for a valid event
-  {"line": N, "error": "..."}                           for a line that is not one
+  {"line": N, "error": "..."}                           for a line that is not one, or whose event_id an
+                                                        earlier line used (DuplicateEvent)
 Counters run on the in-memory store, fed in file order (event-time order).
 """
 from __future__ import annotations
@@ -13,20 +14,26 @@ from typing import IO, Iterable, Iterator
 import orjson
 
 from workers.adapters.codec import decode_event, reasons_of
+from workers.core.dedup import InMemorySeen
 from workers.core.engine import Engine
 from workers.core.policy import Policy
 from workers.core.signals import InMemoryCounters, counter_findings, observation
-from workers.errors import DecodeError
+from workers.errors import DecodeError, DuplicateEvent
 
 CHUNK = 512
 
 
-def _decided(engine: Engine, counters: InMemoryCounters, chunk: list[tuple[int, bytes]]) -> Iterator[bytes]:
+def _decided(engine: Engine, counters: InMemoryCounters, seen: InMemorySeen,
+             chunk: list[tuple[int, bytes]]) -> Iterator[bytes]:
     events = []
     out: list[bytes | None] = []
     for n, line in chunk:
         try:
-            events.append((len(out), decode_event(line)))
+            ev = decode_event(line)
+            first = seen.first_seen_sync([(ev.event_id, f"line {n}")])[0]
+            if first is not None:
+                raise DuplicateEvent(f"event_id {ev.event_id!r} was already used by {first}")
+            events.append((len(out), ev))
             out.append(None)
         except DecodeError as exc:
             out.append(orjson.dumps({"line": n, "error": f"{type(exc).__name__}: {exc}"}))
@@ -50,14 +57,15 @@ def _decided(engine: Engine, counters: InMemoryCounters, chunk: list[tuple[int, 
 def scan_lines(lines: Iterable[bytes], policy: Policy) -> Iterator[bytes]:
     engine = Engine(policy)
     counters = InMemoryCounters(policy)
+    seen = InMemorySeen()
     chunk: list[tuple[int, bytes]] = []
     for n, line in enumerate(lines, start=1):
         chunk.append((n, line.rstrip(b"\r\n")))
         if len(chunk) >= CHUNK:
-            yield from _decided(engine, counters, chunk)
+            yield from _decided(engine, counters, seen, chunk)
             chunk = []
     if chunk:
-        yield from _decided(engine, counters, chunk)
+        yield from _decided(engine, counters, seen, chunk)
 
 
 def run_scan(input_path: str, output_path: str | None, policy: Policy) -> int:
