@@ -39,7 +39,7 @@ class WorkerRun:
         self.settings = settings
         self.procs: list[tuple[subprocess.Popen, int, Path]] = []
         ensure_topics(bootstrap, {self.input_topic: partitions, self.enforcement_topic: partitions,
-                                  self.deadletter_topic: 1})
+                                  self.deadletter_topic: partitions})  # exactly_once needs as many
 
     def env(self, metrics_port: int) -> dict[str, str]:
         env = dict(os.environ)

@@ -22,6 +22,7 @@ from workers.pipeline import BatchProcessor, RawRecord
 from workers.settings import Settings
 
 log = logging.getLogger("modworker.app")
+NEVER = 10**9  # commit settings that never fire (seconds, acks)
 
 
 def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
@@ -31,6 +32,7 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
     log.info("policy loaded", extra={"policy_version": policy.version, "policy_file": str(settings.policy_file),
                                      "mode": "shadow" if settings.shadow else "live"})
     # Shadow mode (issue #6): own group and Redis prefix, decisions to the shadow topic (workers/settings.py).
+    transactional = settings.processing_guarantee == "exactly_once"
     app = faust.App(
         settings.effective_consumer_group,
         broker=[f"kafka://{h}" for h in settings.kafka_bootstrap.split(",")],
@@ -43,11 +45,13 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
         broker_session_timeout=settings.session_timeout_seconds,
         broker_heartbeat_interval=settings.heartbeat_seconds,
         consumer_auto_offset_reset=settings.auto_offset_reset,
-        broker_commit_every=1000,
-        broker_commit_interval=1.0,
+        # exactly_once: no commits from faust's timer or ack count; the agent commits after each batch (below)
+        broker_commit_every=NEVER if transactional else 1000,
+        broker_commit_interval=float(NEVER) if transactional else 1.0,
         stream_buffer_maxsize=max(4096, settings.batch_size * 4),
         producer_linger_ms=5,
         table_cleanup_interval=3600,
+        processing_guarantee=settings.processing_guarantee,
     )
     source = app.topic(settings.input_topic, value_serializer="raw", key_serializer="raw")
     enforcements = app.topic(settings.decision_topic, value_serializer="raw", key_serializer="raw")
@@ -64,14 +68,16 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
     async def moderate(stream):
         pending: list = []
 
-        async def send_to(topic, key: bytes, value: bytes) -> None:
-            pending.append(await topic.send(key=key or None, value=value))
+        async def send_to(topic, key: bytes, value: bytes, partition: int) -> None:
+            # exactly_once: the partition of the input record, whose transaction the output must join
+            pending.append(await topic.send(key=key or None, value=value,
+                                            partition=partition if transactional else None))
 
         processor = BatchProcessor(
             engine,
             counters,
-            publish_enforcement=lambda k, v: send_to(enforcements, k, v),
-            publish_deadletter=lambda k, v: send_to(deadletters, k, v),
+            publish_enforcement=lambda k, v, p: send_to(enforcements, k, v, p),
+            publish_deadletter=lambda k, v, p: send_to(deadletters, k, v, p),
             metrics=metrics,
             redis_outage=settings.redis_outage,
             max_record_bytes=settings.max_record_bytes,
@@ -87,6 +93,13 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
             if pending:  # delivered before the batch is acked (at-least-once, nothing lost)
                 await asyncio.gather(*pending)
                 pending.clear()
+            if transactional:
+                # Commit the transactions now, when they hold exactly this batch's outputs and offsets. A
+                # commit from faust's timer could land mid-batch: outputs of records whose offsets are not
+                # yet acked would be committed, and a crash would then decide (and publish) them twice.
+                for event in events:
+                    await stream.ack(event)  # take_events acks them again after the body: a no-op
+                await app.consumer.commit()
 
     # --- consumer lag per assigned partition (issue #6): modworker_consumer_lag{topic,partition} ---
     lag_probe = ConsumerLagProbe(kafka_python_kwargs(settings), settings.effective_consumer_group,

@@ -24,7 +24,9 @@ from workers.metrics import Metrics
 
 log = logging.getLogger("modworker.pipeline")
 
-Publish = Callable[[bytes, bytes], Awaitable[None]]  # (key, value)
+# (key, value, partition of the input record): under exactly_once the app sends to that same partition,
+# so the output joins the transaction of the input partition (workers/app.py)
+Publish = Callable[[bytes, bytes, int], Awaitable[None]]
 MAX_BACKOFF_SECONDS = 5.0  # longest wait between two tries while paused for Redis
 OUTAGE_LOG_EVERY_SECONDS = 30.0  # an outage is logged when it starts, then at most this often, and when it ends
 
@@ -78,7 +80,8 @@ class BatchProcessor:
                     type(exc).__name__, str(exc)[:300],
                     extra={"topic": rec.topic, "partition": rec.partition, "offset": rec.offset,
                            "error_class": type(exc).__name__, "decision": "deadletter"})
-        await self.publish_deadletter(b"", deadletter_record(rec.value, rec.topic, rec.partition, rec.offset, exc))
+        await self.publish_deadletter(
+            b"", deadletter_record(rec.value, rec.topic, rec.partition, rec.offset, exc), rec.partition)
         result.deadlettered += 1
 
     async def _observe(self, batch: list[Observation]) -> list[CounterReading] | None:
@@ -207,11 +210,12 @@ class BatchProcessor:
         for i, (ev, analysis) in enumerate(zip(kept_events, analyses)):
             extra = counter_findings(readings[i], policy) if readings is not None else []
             decision = self.engine.decide(ev, analysis, extra, degraded=degraded)
-            await self._emit(ev, decision, now, result)
+            await self._emit(ev, kept_sources[i].partition, decision, now, result)
         self.metrics.batch_seconds.observe(time.perf_counter() - started)
         return result
 
-    async def _emit(self, ev: MessageEvent, decision: Decision, now: datetime, result: BatchResult) -> None:
+    async def _emit(self, ev: MessageEvent, partition: int, decision: Decision, now: datetime,
+                    result: BatchResult) -> None:
         m = self.metrics
         m.events_consumed.labels(ev.surface.value).inc()
         m.decisions.labels(decision.action).inc()
@@ -225,7 +229,7 @@ class BatchProcessor:
         for f in decision.reasons:
             m.rule_hits.labels(f.rule_id).inc()
         out = enforcement_event(ev, decision, now, self.include_text)
-        await self.publish_enforcement(ev.account_id.encode("utf-8"), encode_model(out))
+        await self.publish_enforcement(ev.account_id.encode("utf-8"), encode_model(out), partition)
         result.enforced += 1
         # one log line per enforcement (issue #6): ids, action and rules; never the text, nor the account
         log.info("enforced %s: %s", ev.event_id, decision.action, extra={

@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     # ({acct:ID}), one script call per key; N: keys hash into N tags per kind, one script call per tag and
     # batch (fewer calls, N slots per kind). Changing it changes key names (counts start over).
     redis_tag_buckets: int = Field(64, ge=0, le=16384)
+    # Kafka processing guarantee (issue #5). at_least_once: outputs are delivered before offsets are committed;
+    # a worker killed mid-batch re-decides that batch, with the same enforcement ids. exactly_once: faust's
+    # Kafka transactions (one transactional producer per input partition; outputs go to the partition of the
+    # same number, so output topics need at least as many partitions as the input topic); consumers reading
+    # with isolation.level=read_committed then see each batch's outputs once. Needs a broker with transactions.
+    processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
     # Duplicate event ids (issue #5): a second record with an event id seen within this many seconds is
     # dead-lettered as DuplicateEvent (the same record re-delivered is decided again). 0: not checked.
     dedup_ttl_seconds: int = Field(3600, ge=0)

@@ -46,7 +46,7 @@ def _records(n: int, start: int = 0, account: str = "burst") -> list[RawRecord]:
 def _processor(store, outage: str) -> tuple[BatchProcessor, list[dict], Metrics]:
     published: list[dict] = []
 
-    async def publish(key: bytes, value: bytes) -> None:
+    async def publish(key: bytes, value: bytes, partition: int) -> None:
         published.append(orjson.loads(value))
 
     metrics = Metrics(CollectorRegistry())

@@ -36,10 +36,10 @@ class Run:
         self.dead: list[dict] = []
         self.metrics = Metrics(CollectorRegistry())
 
-        async def enforce(key: bytes, value: bytes) -> None:
+        async def enforce(key: bytes, value: bytes, partition: int) -> None:
             self.enforced.append(orjson.loads(value))
 
-        async def deadletter(key: bytes, value: bytes) -> None:
+        async def deadletter(key: bytes, value: bytes, partition: int) -> None:
             self.dead.append(orjson.loads(value))
 
         self.proc = BatchProcessor(Engine(POLICY), None, enforce, deadletter, self.metrics, seen=seen,

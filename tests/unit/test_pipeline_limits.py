@@ -23,8 +23,8 @@ def _run(records, **kw):
     async def to(sink, key, value):
         sink.append(orjson.loads(value))
 
-    proc = BatchProcessor(Engine(POLICY), InMemoryCounters(POLICY), lambda k, v: to(enforced, k, v),
-                          lambda k, v: to(dead, k, v), Metrics(CollectorRegistry()), **kw)
+    proc = BatchProcessor(Engine(POLICY), InMemoryCounters(POLICY), lambda k, v, p: to(enforced, k, v),
+                          lambda k, v, p: to(dead, k, v), Metrics(CollectorRegistry()), **kw)
     result = asyncio.run(proc.process(records))
     return result, enforced, dead
 
