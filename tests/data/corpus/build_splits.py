@@ -1,36 +1,37 @@
-"""Build the development and test splits of the labeled corpus from the hand-written files in src/.
+"""Build the development and test splits of the labeled corpus from the hand-written files.
 
-Each message goes to the test split when the SHA-256 of its id falls in the lowest 30% (deterministic,
-independent of file order). The test split is never used to tune detectors or policy: only
-`tests/unit/test_eval_targets.py` reads it. Run: python tests/data/corpus/build_splits.py
+- dev:  every message of src/ (1,594). Detectors, the text model (ops/model/train.py) and the policy are
+  tuned and trained on it only.
+- test: every message of holdout/ (686), written later and separately by writers who did not read the
+  detectors or src/, and never used for tuning: only `tests/unit/test_eval_targets.py` reads it.
+History: until 2026-11-28 the test split was the 30% of src/ whose id hashed lowest. It was evaluated once
+(README, "Detection quality"), then retired into dev when holdout/ replaced it as the untouched test split.
+Run: python tests/data/corpus/build_splits.py
 Outputs, for SPLIT in dev and test:
   SPLIT.events.jsonl  MessageEvent lines (one account per message, one minute apart: no counter interplay)
   SPLIT.labels.jsonl  {"event_id", "labels", "kind", "hn_kind", "lang", "disguised"}
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TEST_SHARE = 0.30
 START = datetime(2026, 11, 1, tzinfo=timezone.utc)
 
 
-def split_of(message_id: str) -> str:
-    h = int.from_bytes(hashlib.sha256(message_id.encode()).digest()[:8], "big")
-    return "test" if h / 2**64 < TEST_SHARE else "dev"
+SPLIT_DIRS = {"src": "dev", "holdout": "test"}
 
 
 def load_source() -> list[dict]:
     rows = []
-    for path in sorted((HERE / "src").glob("*.jsonl")):
+    for path in sorted(p for d in SPLIT_DIRS for p in (HERE / d).glob("*.jsonl")):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if line.strip():
                 row = json.loads(line)
-                row["_source"] = f"{path.name}:{n}"
+                row["_source"] = f"{path.parent.name}/{path.name}:{n}"
+                row["_split"] = SPLIT_DIRS[path.parent.name]
                 rows.append(row)
     ids = [r["id"] for r in rows]
     if len(ids) != len(set(ids)):
@@ -66,7 +67,7 @@ def label_of(row: dict) -> dict:
 def render() -> dict[str, str]:
     out: dict[str, list[str]] = {f"{s}.{k}.jsonl": [] for s in ("dev", "test") for k in ("events", "labels")}
     for i, row in enumerate(load_source()):
-        split = split_of(row["id"])
+        split = row["_split"]
         out[f"{split}.events.jsonl"].append(json.dumps(event_of(row, i), ensure_ascii=False))
         out[f"{split}.labels.jsonl"].append(json.dumps(label_of(row), ensure_ascii=False))
     return {name: "\n".join(lines) + "\n" for name, lines in out.items()}
