@@ -1,6 +1,12 @@
-"""Shared by the detector tests: a detection context for one detector, and the labels the whole engine gives."""
+"""Shared by the detector tests: a detection context for one detector, and the labels the engine gives with
+the hand-written detectors alone.
+
+These tests pin down what each RULE detector catches and leaves alone, so the learned text model is off here
+(policy `text_model` removed). The rules and the model together are judged by `modworker eval` on the test
+split (tests/unit/test_eval_targets.py) and by tests/unit/test_text_model.py."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from schemas.models import MessageEvent
@@ -11,7 +17,7 @@ from workers.core.normalize import normalize
 from workers.core.policy import load_policy
 from workers.settings import DEFAULT_POLICY
 
-ENGINE = Engine(load_policy(DEFAULT_POLICY))
+ENGINE = Engine(replace(load_policy(DEFAULT_POLICY), text_model=None))
 
 
 def ctx(text: str) -> Context:
@@ -20,7 +26,7 @@ def ctx(text: str) -> Context:
 
 
 def labels(text: str, surface: str = "group") -> tuple[str, ...]:
-    """The labels the whole engine reports (empty when the message is allowed)."""
+    """The labels the rules-only engine reports (empty when the message is allowed)."""
     event = MessageEvent(event_id="t", account_id="a", surface=surface, text=text,
                          sent_at=datetime(2026, 11, 28, tzinfo=timezone.utc))
     return ENGINE.decide_text_only(event).labels

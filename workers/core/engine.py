@@ -15,6 +15,7 @@ from workers.core.handles import Handle, extract_handles
 from workers.core.normalize import Normalized, normalize
 from workers.core.policy import Policy
 from workers.core.scoring import label_scores
+from workers.core.text_model import TextModel
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -44,6 +45,9 @@ class Engine:
     def __init__(self, policy: Policy, detectors: Sequence[Detector] = DETECTORS):
         self.policy = policy
         self.detectors = tuple(detectors)
+        ref = policy.text_model
+        self.model = TextModel.load(ref.path, ref.sha256) if ref is not None else None
+        self.model_share = ref.share if ref is not None else 0.0
         # Detectors that promise to have nothing to say without a topic trigger (`topical`), without the
         # triggers of given topic lexicons (`requires`) or without hits of given lexicons (`requires_hits`) are
         # skipped then (see `Detector`).
@@ -77,6 +81,8 @@ class Engine:
         else:
             for detector in self._untopical:
                 findings.extend(detector.detect(ctx))
+        if self.model is not None:
+            findings.extend(self.model.findings(norm))
         return Analysis(norm, handles, tuple(findings))
 
     def decide(
@@ -87,7 +93,7 @@ class Engine:
         degraded: bool = False,
     ) -> Decision:
         findings = analysis.findings + tuple(extra) if extra else analysis.findings
-        scores = label_scores(findings) if findings else {}
+        scores = label_scores(findings, self.model_share) if findings else {}
         policy = self.policy
         if scores:
             minimum = policy.label_min_score

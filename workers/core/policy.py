@@ -96,6 +96,16 @@ class CounterPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class TextModelRef:
+    """The learned text model the policy uses (workers/core/text_model.py): its file, pinned by SHA-256 so a
+    new model needs a new policy version, and its share of each category label's score."""
+
+    path: Path
+    sha256: str
+    share: float
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     version: str
     label_min_score: float
@@ -103,6 +113,7 @@ class Policy:
     allowlist: frozenset[str] = frozenset()
     max_text_chars: int = 20_000
     counters: CounterPolicy = field(default_factory=CounterPolicy)
+    text_model: TextModelRef | None = None
 
     @property
     def lateness_seconds(self) -> int:
@@ -122,7 +133,8 @@ class Policy:
         return chosen
 
 
-def parse_policy(data: dict) -> Policy:
+def parse_policy(data: dict, base: Path | None = None) -> Policy:
+    """A Policy from the parsed TOML; `base` is the directory relative file names are resolved against."""
     try:
         version = str(data["version"])
         raw = data.get("thresholds", {})
@@ -146,11 +158,24 @@ def parse_policy(data: dict) -> Policy:
             allowlist=frozenset(data.get("allowlist", {}).get("accounts", [])),
             max_text_chars=int(data.get("limits", {}).get("max_text_chars", 20_000)),
             counters=counters,
+            text_model=_text_model(data.get("text_model"), base or Path.cwd()),
         )
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, PolicyError):
             raise
         raise PolicyError(f"invalid policy: {exc!r}") from exc
+
+
+def _text_model(raw: dict | None, base: Path) -> TextModelRef | None:
+    if not raw or float(raw.get("share", 0)) == 0:
+        return None
+    share = float(raw["share"])
+    if not 0 < share <= 1:
+        raise PolicyError("text_model.share must be in (0, 1]")
+    sha = str(raw["sha256"]).lower()
+    if len(sha) != 64:
+        raise PolicyError("text_model.sha256 must be the model file's 64-digit SHA-256")
+    return TextModelRef(base / raw["file"], sha, share)
 
 
 _SECTIONS = ("burst", "hourly", "group_fanout", "dm_fanout", "repeats", "campaign", "handle_spread", "new_account")
@@ -204,6 +229,6 @@ def _check_counters(c: CounterPolicy) -> None:
 def load_policy(path: str | Path) -> Policy:
     try:
         with open(path, "rb") as fh:
-            return parse_policy(tomllib.load(fh))
+            return parse_policy(tomllib.load(fh), Path(path).resolve().parent)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise PolicyError(f"cannot read policy file {path}: {exc}") from exc

@@ -8,6 +8,12 @@ Per label:
             outweighs it, so weak topic evidence cannot be carried to a decision by generic cues alone
   damping = the sum of the label-less findings with negative weight (warning, news, question context)
   score   = min(1, topic + support) + damping, clipped to [0, 1]; a label is scored only if its topic > 0.
+
+With the text model on (policy `text_model.share` > 0), the model's findings (detector `text_model`, weight =
+its calibrated score) are not summed with the rules: every category label (not `behavior.*`) is scored
+  share * model score + (1 - share) * rules score
+so the model lifts what the rules missed and the rules' context (warnings, news, family) still pulls down.
+Counter labels (`behavior.*`) are scored by the rules alone.
 """
 from __future__ import annotations
 
@@ -19,21 +25,46 @@ SUPPORT_CAP = 0.45  # support cues alone can never carry a label to the top
 SUPPORT_RATIO = 0.8  # ... nor add more than the topic evidence itself
 
 
-def label_scores(findings: Iterable[Finding]) -> dict[str, float]:
-    topic: dict[str, float] = {}
+MODEL_DETECTOR = "text_model"  # workers.core.text_model.DETECTOR (not imported: it pulls in numpy)
+BEHAVIOR = "behavior."
+
+
+def label_scores(findings: Iterable[Finding], model_share: float = 0.0) -> dict[str, float]:
+    positive: dict[str, float] = {}  # per label, the sum of its positive findings
+    negative: dict[str, float] = {}  # ... and of its negative ones (label-specific context, e.g. family)
+    model: dict[str, float] = {}
     support = 0.0
     damp = 0.0
     for f in findings:
-        if f.label is not None:
-            topic[f.label] = topic.get(f.label, 0.0) + f.weight
+        if f.detector == MODEL_DETECTOR:
+            model[f.label] = f.weight  # type: ignore[index]
+        elif f.label is not None:
+            side = positive if f.weight > 0 else negative
+            side[f.label] = side.get(f.label, 0.0) + f.weight
         elif f.weight >= 0:
             support += f.weight
         else:
             damp += f.weight
     support = min(support, SUPPORT_CAP)
     scores = {}
-    for label, weight in topic.items():
-        if weight > 0:
-            raised = min(1.0, weight + min(support, SUPPORT_RATIO * weight))
-            scores[label] = round(max(0.0, raised + damp), 4)
+    if model_share <= 0:
+        for label, weight in positive.items():
+            topic = weight + negative.get(label, 0.0)
+            if topic > 0:
+                raised = min(1.0, topic + min(support, SUPPORT_RATIO * topic))
+                scores[label] = round(max(0.0, raised + damp), 4)
+        return scores
+    rules_share = 1.0 - model_share
+    for label in set(positive) | set(model):
+        weight = positive.get(label, 0.0)
+        if label.startswith(BEHAVIOR):  # counters: rules alone
+            topic = weight + negative.get(label, 0.0)
+            if topic > 0:
+                raised = min(1.0, topic + min(support, SUPPORT_RATIO * topic))
+                scores[label] = round(max(0.0, raised + damp), 4)
+            continue
+        raised = min(1.0, weight + min(support, SUPPORT_RATIO * weight)) if weight > 0 else 0.0
+        blended = model_share * model.get(label, 0.0) + rules_share * raised
+        # context (warning, news, question; family for verification) lowers the blend as it lowers the rules
+        scores[label] = round(min(1.0, max(0.0, blended + damp + negative.get(label, 0.0))), 4)
     return scores

@@ -1,0 +1,137 @@
+"""A learned text model beside the hand-written detectors: logistic regression over character n-grams.
+
+Hand rules catch the phrasings their authors thought of; scams are reworded faster than rules are written.
+This model reads the NORMALIZED text (so disguises are already undone) as a bag of character n-grams (1 to
+`ngram` characters, digits folded to 0, text edges marked) and gives, per category, the probability that the
+message belongs to it (one model per category) and the most likely subtype (one model per subtype).
+
+Trained offline from the development split only (`ops/model/train.py`, scikit-learn), shipped as a JSON file
+next to the policy, and pinned by the policy (file name and SHA-256), so a decision is still determined by the
+policy version. Scoring (workers/core/scoring.py) blends the model's score with the rules' score per label by
+the policy's `text_model.share`. Pure: numpy only, no I/O beyond reading the file once.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import orjson
+
+from workers.core.findings import Finding
+
+DETECTOR = "text_model"
+_DIGIT = re.compile(r"[0-9]")
+START, END = "\x02", "\x03"
+
+
+def features(text: str, ngram: int) -> set[str]:
+    """The n-grams of a normalized text: 1..ngram characters, digits folded to 0, edges marked.
+
+    Used unchanged by training and by prediction, so the two never drift apart."""
+    t = START + _DIGIT.sub("0", text) + END
+    out: set[str] = set()
+    n = len(t)
+    for size in range(1, ngram + 1):
+        for i in range(n - size + 1):
+            g = t[i:i + size]
+            if not g.isspace():
+                out.add(g)
+    return out
+
+
+class ModelError(ValueError):
+    """The model file is missing, does not match its pinned SHA-256, or is malformed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    label: str  # category.subtype
+    score: float  # calibrated: 0.5 is the model's own decision threshold
+    start: int  # the strongest n-gram for the category, in the normalized text
+    end: int
+
+
+class TextModel:
+    def __init__(self, data: dict):
+        try:
+            self.ngram = int(data["ngram"])
+            self.categories: tuple[str, ...] = tuple(data["categories"])
+            self.subtypes: tuple[str, ...] = tuple(data["subtypes"])
+            vocab: list[str] = data["vocab"]
+            self.index = {g: i for i, g in enumerate(vocab)}
+            self.vocab = vocab
+            w = np.asarray(data["weights"], dtype=np.float64)  # vocab x (categories + subtypes)
+            self.bias = np.asarray(data["bias"], dtype=np.float64)
+            self.threshold = float(data["threshold"])  # category probability that maps to score 0.5
+            self.trained_on = data.get("trained_on", {})
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"malformed text model: {exc!r}") from exc
+        k = len(self.categories) + len(self.subtypes)
+        if w.shape != (len(vocab), k) or self.bias.shape != (k,) or not 0 < self.threshold < 1:
+            raise ModelError(f"text model shapes do not agree: weights {w.shape}, vocab {len(vocab)}, {k} outputs")
+        self.weights = w
+        self._owner = [next(j for j, c in enumerate(self.categories) if s.startswith(c + "."))
+                       for s in self.subtypes]
+
+    @classmethod
+    def load(cls, path: str | Path, sha256: str | None = None) -> "TextModel":
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
+            raise ModelError(f"cannot read text model {path}: {exc}") from exc
+        digest = hashlib.sha256(raw).hexdigest()
+        if sha256 is not None and digest != sha256:
+            raise ModelError(f"text model {path} has SHA-256 {digest}, the policy pins {sha256}: "
+                             f"a new model needs a new policy version")
+        return cls(orjson.loads(raw))
+
+    def calibrate(self, p: float) -> float:
+        """Map a category probability to a score where the model's threshold lands on 0.5 (piecewise linear)."""
+        t = self.threshold
+        return 0.5 * p / t if p < t else 0.5 + 0.5 * (p - t) / (1 - t)
+
+    def predict(self, text: str) -> list[Prediction]:
+        """One prediction per category: its most likely subtype and the calibrated category score."""
+        grams = [g for g in features(text, self.ngram) if g in self.index]
+        if grams:
+            idx = [self.index[g] for g in grams]
+            rows = self.weights[idx]
+            z = rows.sum(axis=0) / np.sqrt(len(idx)) + self.bias
+        else:
+            rows = None
+            z = self.bias
+        p = 1.0 / (1.0 + np.exp(-z))
+        nc = len(self.categories)
+        out = []
+        for j, category in enumerate(self.categories):
+            subs = [(p[nc + s], s) for s in range(len(self.subtypes)) if self._owner[s] == j]
+            best = max(subs)[1]
+            start = end = 0
+            if rows is not None:
+                g = grams[int(np.argmax(rows[:, j]))]
+                start, end = _locate(text, g)
+            out.append(Prediction(self.subtypes[best], round(self.calibrate(float(p[j])), 4), start, end))
+        return out
+
+    def findings(self, norm, floor: float = 0.05) -> list[Finding]:
+        """Predictions on a Normalized text as findings (detector `text_model`, rule `model.<label>`, weight =
+        calibrated score, span = the strongest n-gram mapped back to the original text)."""
+        out = []
+        for pr in self.predict(norm.text):
+            if pr.score >= floor:
+                start, end = norm.span(pr.start, pr.end) if pr.end > pr.start else (0, 0)
+                out.append(Finding(DETECTOR, f"model.{pr.label}", pr.label, pr.score, start, end))
+        return out
+
+
+def _locate(text: str, gram: str) -> tuple[int, int]:
+    """Where an n-gram (digits folded, edges marked) occurs in the normalized text."""
+    core = gram.strip(START + END)
+    if not core:
+        return (0, 0)
+    folded = _DIGIT.sub("0", text)
+    at = folded.find(core)
+    return (at, at + len(core)) if at >= 0 else (0, 0)
