@@ -39,3 +39,33 @@ def test_label_specific_negative_findings_only_lower_their_label():
 def test_behavior_findings_are_topics_with_their_own_label():
     scores = label_scores([Finding("counters", "behavior.burst", "behavior.burst", 0.7, evidence="x"), f(None, 0.2)])
     assert scores == {"behavior.burst": 0.9}
+
+
+# --- the text model's share (policy text_model.share) ---
+
+def m(label, score):
+    return Finding("text_model", f"model.{label}", label, score)
+
+
+def test_model_and_rules_blend_by_the_share():
+    # rules alone: 0.5 + support 0.2 = 0.7; model 0.9; share 0.75 -> 0.75 * 0.9 + 0.25 * 0.7
+    assert label_scores([f(L, 0.5), f(None, 0.2), m(L, 0.9)], 0.75)[L] == round(0.75 * 0.9 + 0.25 * 0.7, 4)
+    # a label only the model found, and one only the rules found
+    scores = label_scores([m(L, 0.8), f("marketing_spam.fraud_drainage", 0.6)], 0.75)
+    assert scores == {L: 0.6, "marketing_spam.fraud_drainage": 0.15}
+
+
+def test_context_lowers_the_blend_as_it_lowers_the_rules():
+    # a warning quoting a scam: the model is fooled, the warning context is not
+    assert label_scores([m(L, 0.9), f(None, -0.6)], 0.75)[L] == round(0.75 * 0.9 - 0.6, 4)
+    # family context is specific to its label
+    fam = "recruitment_scam.identity_verification"
+    scores = label_scores([m(fam, 0.9), f(fam, 0.4), f(fam, -0.5), m(L, 0.9)], 0.75)
+    assert scores[fam] == round(0.75 * 0.9 + 0.25 * 0.4 - 0.5, 4) and scores[L] == 0.675
+
+
+def test_counter_labels_are_scored_by_the_rules_alone_and_share_0_is_the_rules():
+    burst = Finding("counters", "behavior.burst", "behavior.burst", 0.7, evidence="x")
+    assert label_scores([burst, m(L, 0.2)], 0.75)["behavior.burst"] == 0.7
+    findings = [f(L, 0.5), f(None, 0.2), f("recruitment_scam.fake_job", 0.4), f("recruitment_scam.fake_job", -0.1)]
+    assert label_scores(findings, 0.0) == label_scores(findings)

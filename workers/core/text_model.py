@@ -13,10 +13,12 @@ the policy's `text_model.share`. Pure: numpy only, no I/O beyond reading the fil
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import ahocorasick
 import numpy as np
 import orjson
 
@@ -75,6 +77,13 @@ class TextModel:
         self.weights = w
         self._owner = [next(j for j, c in enumerate(self.categories) if s.startswith(c + "."))
                        for s in self.subtypes]
+        # One C pass finds every vocabulary n-gram in the folded text: the same set `features` gives,
+        # intersected with the vocabulary, without building and hashing every n-gram in Python.
+        self._automaton = ahocorasick.Automaton()
+        for i, g in enumerate(vocab):
+            self._automaton.add_word(g, i)
+        if vocab:
+            self._automaton.make_automaton()
 
     @classmethod
     def load(cls, path: str | Path, sha256: str | None = None) -> "TextModel":
@@ -93,27 +102,31 @@ class TextModel:
         t = self.threshold
         return 0.5 * p / t if p < t else 0.5 + 0.5 * (p - t) / (1 - t)
 
+    def rows(self, text: str) -> list[int]:
+        """Vocabulary rows of the text's n-grams (the features of `features`, in the vocabulary)."""
+        if not self.vocab:
+            return []
+        return list({i for _, i in self._automaton.iter(START + _DIGIT.sub("0", text) + END)})
+
     def predict(self, text: str) -> list[Prediction]:
         """One prediction per category: its most likely subtype and the calibrated category score."""
-        grams = [g for g in features(text, self.ngram) if g in self.index]
-        if grams:
-            idx = [self.index[g] for g in grams]
-            rows = self.weights[idx]
-            z = rows.sum(axis=0) / np.sqrt(len(idx)) + self.bias
-        else:
-            rows = None
-            z = self.bias
-        p = 1.0 / (1.0 + np.exp(-z))
+        idx = self.rows(text)
         nc = len(self.categories)
+        if idx:
+            rows = self.weights.take(idx, axis=0)
+            z = (np.add.reduce(rows, axis=0) / math.sqrt(len(idx)) + self.bias).tolist()
+            strongest = rows[:, :nc].argmax(axis=0).tolist()
+        else:
+            z = self.bias.tolist()
+            strongest = None
         out = []
         for j, category in enumerate(self.categories):
-            subs = [(p[nc + s], s) for s in range(len(self.subtypes)) if self._owner[s] == j]
-            best = max(subs)[1]
+            best = max((z[nc + s], s) for s in range(len(self.subtypes)) if self._owner[s] == j)[1]
             start = end = 0
-            if rows is not None:
-                g = grams[int(np.argmax(rows[:, j]))]
-                start, end = _locate(text, g)
-            out.append(Prediction(self.subtypes[best], round(self.calibrate(float(p[j])), 4), start, end))
+            if strongest is not None:
+                start, end = _locate(text, self.vocab[idx[strongest[j]]])
+            p = 1.0 / (1.0 + math.exp(-z[j]))
+            out.append(Prediction(self.subtypes[best], round(self.calibrate(p), 4), start, end))
         return out
 
     def findings(self, norm, floor: float = 0.05) -> list[Finding]:

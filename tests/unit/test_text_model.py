@@ -1,0 +1,97 @@
+"""The learned text model: its features, the file the policy pins, its findings, and that the committed file
+is what ops/model/train.py makes from the current dev split (and nothing else)."""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import orjson
+import pytest
+
+from workers.core.normalize import normalize
+from workers.core.policy import load_policy
+from workers.core.text_model import DETECTOR, ModelError, TextModel, features
+from workers.settings import DEFAULT_POLICY, REPO_ROOT
+
+POLICY = load_policy(DEFAULT_POLICY)
+CORPUS = REPO_ROOT / "tests" / "data" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def model() -> TextModel:
+    ref = POLICY.text_model
+    assert ref is not None, "the default policy uses the text model"
+    return TextModel.load(ref.path, ref.sha256)
+
+
+def test_features_fold_digits_mark_edges_and_skip_blank_grams():
+    f = features("加v 138", 3)
+    assert {"\x02加", "加v", "000", "0\x03", "v 0"} <= f
+    assert " " not in f and "138" not in f
+    assert features("", 3) == {"\x02", "\x03", "\x02\x03"}
+    assert features("刷单", 2) == features("刷单", 2)  # a set: order-free, deterministic
+
+
+def test_prediction_reads_exactly_the_training_features(model):
+    """The automaton used at prediction finds exactly `features` (what training used) within the vocabulary."""
+    texts = [normalize(orjson.loads(l)["text"]).text for l in (CORPUS / "dev.events.jsonl").read_bytes().splitlines()]
+    texts += ["", "a", "１３８ ００００", "兼 职 0 0", "\x02 \x03"]
+    for text in texts:
+        expected = sorted(model.index[g] for g in features(text, model.ngram) if g in model.index)
+        assert sorted(model.rows(text)) == expected, text
+
+
+def test_the_policy_pins_the_file_and_a_changed_file_is_refused(model, tmp_path):
+    ref = POLICY.text_model
+    assert hashlib.sha256(ref.path.read_bytes()).hexdigest() == ref.sha256
+    changed = tmp_path / "text_model.json"
+    changed.write_bytes(ref.path.read_bytes().replace(b'"threshold":', b'"threshold" :', 1))
+    with pytest.raises(ModelError, match="new policy version"):
+        TextModel.load(changed, ref.sha256)
+    with pytest.raises(ModelError):
+        TextModel({"ngram": 3})
+
+
+def test_predictions_one_per_category_with_spans_in_the_original_text(model):
+    text = "宝\u200b妈\u200b在\u200b家\u200b兼\u200b职，动动手指日入三百，➕V：mama_6688"
+    norm = normalize(text)
+    found = model.findings(norm, floor=0.0)
+    assert [f.label.split(".")[0] for f in found] == list(model.categories)
+    for f in found:
+        assert f.detector == DETECTOR and f.rule_id == f"model.{f.label}" and 0 <= f.weight <= 1
+        assert 0 <= f.start < f.end <= len(text)
+        assert "\u200b" not in text[f.start:f.end].strip("\u200b")  # a real piece of what was written
+
+
+def test_calibration_maps_the_threshold_to_half_and_stays_monotone(model):
+    t = model.threshold
+    assert model.calibrate(t) == pytest.approx(0.5)
+    ps = np.linspace(0, 1, 101)
+    cs = [model.calibrate(float(p)) for p in ps]
+    assert cs[0] == 0 and cs[-1] == pytest.approx(1) and all(a <= b for a, b in zip(cs, cs[1:]))
+
+
+def test_the_model_was_trained_on_the_current_dev_split_only(model):
+    on = model.trained_on
+    assert on["events_sha256"] == hashlib.sha256((CORPUS / "dev.events.jsonl").read_bytes()).hexdigest(), \
+        "stale model: run ops/model/train.py, then pin its SHA-256 in the policy with a new version"
+    assert on["labels_sha256"] == hashlib.sha256((CORPUS / "dev.labels.jsonl").read_bytes()).hexdigest()
+    test_texts = {orjson.loads(l)["text"] for l in (CORPUS / "test.events.jsonl").read_bytes().splitlines()}
+    dev_texts = {orjson.loads(l)["text"] for l in (CORPUS / "dev.events.jsonl").read_bytes().splitlines()}
+    shared = {t for t in test_texts & dev_texts if len(t) > 5}  # short replies ("嗯嗯") recur naturally
+    assert not shared, f"test messages also in dev: {sorted(shared)[:3]}"
+
+
+@pytest.mark.skipif(importlib.util.find_spec("sklearn") is None, reason="scikit-learn is in the test extra")
+def test_retraining_reproduces_the_committed_model(tmp_path):
+    spec = importlib.util.spec_from_file_location("train", REPO_ROOT / "ops" / "model" / "train.py")
+    train = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train)
+    out = tmp_path / "text_model.json"
+    assert train.main(["--out", str(out)]) == 0
+    fresh, committed = orjson.loads(out.read_bytes()), orjson.loads(POLICY.text_model.path.read_bytes())
+    assert fresh["vocab"] == committed["vocab"] and fresh["trained_on"] == committed["trained_on"]
+    np.testing.assert_allclose(fresh["weights"], committed["weights"], atol=2e-3)
+    np.testing.assert_allclose(fresh["bias"], committed["bias"], atol=2e-3)
