@@ -40,9 +40,12 @@ SUBTYPES = (
     "marketing_spam.unqualified_product", "marketing_spam.sexual_services", "marketing_spam.fraud_drainage",
 )
 NGRAM = 3
-C = 100.0
-THRESHOLD = 0.55  # category probability that becomes score 0.5 (the policy's review threshold)
+C = 30.0
+THRESHOLD = 0.5  # category probability that becomes score 0.5 (the policy's review threshold)
 MIN_COUNT = 2  # n-grams seen in fewer training messages are not features
+# A message's features are scaled by 1/sqrt(max(n, NORM_FLOOR)) for its n features: a short text ("hi") has
+# too little evidence to be scaled up to a long one's, and stays near the prior instead of an extreme score.
+NORM_FLOOR = int(__import__("os").environ.get("MODWORKER_TRAIN_NORM_FLOOR", "60"))
 MAX_TEXT_CHARS = 20_000
 
 
@@ -58,7 +61,7 @@ def matrix(feats: list[set[str]], vocab: dict[str, int]) -> csr_matrix:
     for f in feats:
         idx = sorted(vocab[g] for g in f if g in vocab)
         ind += idx
-        data += [1.0 / np.sqrt(len(idx))] * len(idx)
+        data += [1.0 / np.sqrt(max(len(idx), NORM_FLOOR))] * len(idx)
         ptr.append(len(ind))
     return csr_matrix((data, ind, ptr), shape=(len(feats), len(vocab)))
 
@@ -93,6 +96,7 @@ def to_json(model: dict) -> bytes:
         "format": 1,
         "ngram": NGRAM,
         "threshold": THRESHOLD,
+        "norm_floor": NORM_FLOOR,
         "categories": list(CATEGORIES),
         "subtypes": list(SUBTYPES),
         "trained_on": {

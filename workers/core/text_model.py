@@ -68,6 +68,8 @@ class TextModel:
             w = np.asarray(data["weights"], dtype=np.float64)  # vocab x (categories + subtypes)
             self.bias = np.asarray(data["bias"], dtype=np.float64)
             self.threshold = float(data["threshold"])  # category probability that maps to score 0.5
+            # features are scaled by 1/sqrt(max(count, norm_floor)): short texts stay near the prior
+            self.norm_floor = int(data.get("norm_floor", 1))
             self.trained_on = data.get("trained_on", {})
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"malformed text model: {exc!r}") from exc
@@ -114,7 +116,7 @@ class TextModel:
         nc = len(self.categories)
         if idx:
             rows = self.weights.take(idx, axis=0)
-            z = (np.add.reduce(rows, axis=0) / math.sqrt(len(idx)) + self.bias).tolist()
+            z = (np.add.reduce(rows, axis=0) / math.sqrt(max(len(idx), self.norm_floor)) + self.bias).tolist()
             strongest = rows[:, :nc].argmax(axis=0).tolist()
         else:
             z = self.bias.tolist()

@@ -1,11 +1,14 @@
 """Build the development and test splits of the labeled corpus from the hand-written files.
 
-- dev:  every message of src/ (1,594). Detectors, the text model (ops/model/train.py) and the policy are
+- dev:  every message of src/ (2,074). Detectors, the text model (ops/model/train.py) and the policy are
   tuned and trained on it only.
-- test: every message of holdout/ (686), written later and separately by writers who did not read the
-  detectors or src/, and never used for tuning: only `tests/unit/test_eval_targets.py` reads it.
-History: until 2026-11-28 the test split was the 30% of src/ whose id hashed lowest. It was evaluated once
-(README, "Detection quality"), then retired into dev when holdout/ replaced it as the untouched test split.
+- test: every message of holdout/ (686) and holdout2/ (480), written separately by writers who read neither
+  the detectors nor src/ nor each other's files, and never used for tuning: only
+  `tests/unit/test_eval_targets.py` (and the evaluations reported in the README) read it.
+History (README, "Detection quality"): until 2026-11-28 the test split was the 30% of the first 1,594
+messages of src/ whose id hashed lowest; evaluated once, it was retired into dev. holdout/ was then evaluated
+once (aggregate figures only); src/extra_*.jsonl and holdout2/ were written after that, and the model
+retrained with unchanged settings.
 Run: python tests/data/corpus/build_splits.py
 Outputs, for SPLIT in dev and test:
   SPLIT.events.jsonl  MessageEvent lines (one account per message, one minute apart: no counter interplay)
@@ -21,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 START = datetime(2026, 11, 1, tzinfo=timezone.utc)
 
 
-SPLIT_DIRS = {"src": "dev", "holdout": "test"}
+SPLIT_DIRS = {"src": "dev", "holdout": "test", "holdout2": "test"}
 
 
 def load_source() -> list[dict]:
