@@ -1,0 +1,66 @@
+"""Issue #3's quality targets, measured by `modworker eval`'s code on the held-out test split.
+
+The test split (tests/data/corpus/test.*.jsonl, built from holdout/ and holdout2/) is read by this test only:
+nothing is tuned against it. A target not met yet is listed in SHORTFALLS with the figure measured, as a
+strict xfail: the suite stays honest about it (the README and the issue say so), and when a change meets it the
+xfail turns into a failure that asks for the entry to be removed.
+"""
+from __future__ import annotations
+
+import pytest
+
+from workers.commands.evaluate import load_gold, predict
+from workers.core.evaluation import evaluate
+from workers.core.policy import load_policy
+from workers.settings import DEFAULT_POLICY, REPO_ROOT
+
+CORPUS = REPO_ROOT / "tests" / "data" / "corpus"
+
+# target -> (what, bound): precision/recall at least the bound, flagged rates at most it
+TARGETS = {
+    "recruitment_scam precision": 0.97,
+    "recruitment_scam recall": 0.90,
+    "marketing_spam precision": 0.95,
+    "marketing_spam recall": 0.85,
+    "benign flagged": 0.01,
+    "hard negatives flagged": 0.03,
+}
+SHORTFALLS: dict[str, str] = {  # measured 2026-11-28, policy 2026-11-28.4, 1,166 test messages
+    "recruitment_scam precision": "0.953 measured (target 0.97)",
+    "marketing_spam recall": "0.771 measured (target 0.85)",
+    "benign flagged": "1.88% measured (target 1%)",
+}
+
+
+@pytest.fixture(scope="module")
+def report():
+    gold = load_gold(str(CORPUS / "test.labels.jsonl"))
+    predicted = predict(str(CORPUS / "test.events.jsonl"), load_policy(DEFAULT_POLICY))
+    return evaluate(gold, predicted)
+
+
+def measured(report, target: str) -> float:
+    if target == "benign flagged":
+        return report.rate(report.benign_flagged)
+    if target == "hard negatives flagged":
+        return report.rate(report.hard_negative_flagged)
+    category, what = target.split()
+    return getattr(report.categories[category], what)
+
+
+@pytest.mark.parametrize("target", [
+    pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=SHORTFALLS[t])) if t in SHORTFALLS else t
+    for t in TARGETS
+])
+def test_quality_target_on_the_test_split(report, target):
+    value, bound = measured(report, target), TARGETS[target]
+    if "flagged" in target:
+        assert value <= bound, f"{target}: {value:.2%} > {bound:.0%}"
+    else:
+        assert value >= bound, f"{target}: {value:.3f} < {bound}"
+
+
+def test_the_test_split_is_big_and_hard_enough_to_mean_something(report):
+    assert report.n >= 600
+    assert report.hard_negative_flagged[1] >= 0.4 * report.benign_flagged[1]
+    assert all(prf.tp + prf.fn >= 150 for prf in report.categories.values())
