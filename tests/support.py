@@ -16,7 +16,12 @@ from workers.commands.demo import scrape
 from workers.commands.topic_io import read_topic
 
 ROOT = Path(__file__).resolve().parent.parent
-BOOTSTRAP = os.environ.get("MODWORKER_KAFKA_BOOTSTRAP", f"127.0.0.1:{os.environ.get('KAFKA_PORT', '9092')}")
+KAFKA_PORT = int(os.environ.get("KAFKA_PORT", "9092"))
+BOOTSTRAP = os.environ.get("MODWORKER_KAFKA_BOOTSTRAP", f"127.0.0.1:{KAFKA_PORT}")
+# The same broker's SASL_PLAINTEXT listener (mechanism PLAIN) and its one local-only user: ops/stack, KAFKA_SASL_PORT.
+SASL_BOOTSTRAP = f"127.0.0.1:{os.environ.get('KAFKA_SASL_PORT', str(KAFKA_PORT + 2))}"
+SASL_USERNAME = "modworker"
+SASL_PASSWORD = "modworker-local-secret"
 REDIS_URL = os.environ.get("MODWORKER_REDIS_URL", f"redis://127.0.0.1:{os.environ.get('REDIS_PORT', '6379')}/0")
 
 
@@ -168,10 +173,13 @@ def delivery_policy(tmp_dir: Path) -> Path:
 
     Cross-account counts depend on how partitions interleave (README, "Counters"), so a test of "nothing
     lost" compares against decisions that depend only on each event and its own account's history."""
-    text = (ROOT / "ops" / "policy" / "default.toml").read_text(encoding="utf-8")
+    source = ROOT / "ops" / "policy" / "default.toml"
+    text = source.read_text(encoding="utf-8")
     import re
 
     text = re.sub(r"(?m)^min_accounts = \d+", "min_accounts = 1000000", text)
+    # the copy lives elsewhere: its text model file (relative to the policy's folder) by absolute path
+    text = re.sub(r'(?m)^file = "([^"]+)"', lambda m: f'file = "{(source.parent / m.group(1)).as_posix()}"', text)
     text = re.sub(r'(?m)^version = "([^"]+)"', r'version = "\1-delivery-test"', text, count=1)
     path = tmp_dir / "delivery-policy.toml"
     path.write_text(text, encoding="utf-8")

@@ -36,3 +36,7 @@ class CountersUnavailable(ModworkerError):
 
 class DuplicateEvent(DecodeError):
     """The event id was already used by another record (a different topic, partition or offset)."""
+
+
+class KafkaAuthenticationError(ModworkerError):
+    """The broker refused the SASL login: retrying cannot help, so the caller stops at once."""

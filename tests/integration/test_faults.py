@@ -85,7 +85,8 @@ def test_second_worker_joins_and_leaves_mid_run(stack, policy):
 def own_broker(stack):
     """A broker of this test's own (another port): restarting it must not disturb other tests."""
     port = free_port()
-    env = dict(os.environ, KAFKA_PORT=str(port), KAFKA_CONTROLLER_PORT=str(free_port()))
+    env = dict(os.environ, KAFKA_PORT=str(port), KAFKA_CONTROLLER_PORT=str(free_port()),
+               KAFKA_SASL_PORT=str(free_port()))  # every listener on a free port: port+1, port+2 may be taken
     stack_cmd = str(ROOT / "ops" / "stack")
     subprocess.run([stack_cmd, "up", "kafka"], env=env, check=True, capture_output=True)
     try:

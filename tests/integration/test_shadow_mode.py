@@ -47,6 +47,9 @@ def test_shadow_worker_publishes_its_own_policy_decisions_to_the_shadow_topic_on
     text, count = re.subn(r'(?m)^version\s*=\s*".*"$', f'version = "{shadow_version}"',
                           DEFAULT_POLICY.read_text(encoding="utf-8"), count=1)
     assert count == 1
+    # the copy lives elsewhere: its text model file (relative to the policy's folder) by absolute path
+    text = re.sub(r'(?m)^file = "([^"]+)"', lambda m: f'file = "{(DEFAULT_POLICY.parent / m.group(1)).as_posix()}"',
+                  text)
     shadow_policy.write_text(text, encoding="utf-8")
 
     with WorkerRun("shadow", LAG_INTERVAL_SECONDS="1") as run:
