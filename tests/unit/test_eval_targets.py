@@ -25,9 +25,9 @@ TARGETS = {
     "benign flagged": 0.01,
     "hard negatives flagged": 0.03,
 }
-SHORTFALLS: dict[str, str] = {  # measured 2026-11-28, policy 2026-11-28.4, 1,166 test messages
-    "recruitment_scam precision": "0.953 measured (target 0.97)",
-    "marketing_spam recall": "0.771 measured (target 0.85)",
+SHORTFALLS: dict[str, str] = {  # measured 2026-11-28, policy 2026-11-28.5, 1,166 test messages
+    "recruitment_scam precision": "0.948 measured (target 0.97)",
+    "marketing_spam recall": "0.842 measured (target 0.85)",
     "benign flagged": "1.88% measured (target 1%)",
 }
 

@@ -15,6 +15,13 @@ def _line(**over) -> bytes:
     return orjson.dumps({**GOOD, **over})
 
 
+def _allowed(row: dict) -> bool:
+    """Allowed: no labels, no reasons, and a score below the lowest threshold (the text model gives even
+    clean text a small score, so it is not exactly 0)."""
+    return (set(row) == {"event_id", "action", "labels", "score", "reasons"} and row["action"] == "allow"
+            and row["labels"] == [] and row["reasons"] == [] and 0.0 <= row["score"] < 0.5)
+
+
 def test_scan_writes_one_line_per_input_line_in_order(tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_bytes(b"\n".join([
@@ -30,7 +37,7 @@ def test_scan_writes_one_line_per_input_line_in_order(tmp_path):
     assert main(["scan", "--input", str(src), "--output", str(out)]) == 0
     rows = [orjson.loads(l) for l in out.read_bytes().splitlines()]
     assert len(rows) == 7
-    assert rows[0] == {"event_id": "clean", "action": "allow", "labels": [], "score": 0.0, "reasons": []}
+    assert rows[0]["event_id"] == "clean" and _allowed(rows[0])
     assert rows[1]["line"] == 2 and "InvalidJson" in rows[1]["error"]
     assert rows[2]["event_id"] == "scam" and rows[2]["action"] != "allow"
     assert "recruitment_scam.paid_posting" in rows[2]["labels"]
@@ -40,7 +47,7 @@ def test_scan_writes_one_line_per_input_line_in_order(tmp_path):
     assert rows[3]["line"] == 4 and "NotAnObject" in rows[3]["error"]
     assert rows[4]["line"] == 5
     assert rows[5]["line"] == 6 and "surface" in rows[5]["error"]
-    assert rows[6] == {"event_id": "empty", "action": "allow", "labels": [], "score": 0.0, "reasons": []}
+    assert rows[6]["event_id"] == "empty" and _allowed(rows[6])
 
 
 def test_scan_reads_standard_input_and_writes_standard_output():
