@@ -25,6 +25,64 @@ log = logging.getLogger("modworker.app")
 NEVER = 10**9  # commit settings that never fire (seconds, acks)
 
 
+def use_event_loop(name: str) -> str:
+    """Make `name` ("uvloop" or "asyncio") the event loop of this process; call it before faust makes one.
+
+    faust (mode) takes its loop, and the loop of its consumer thread, from the asyncio policy, as
+    `faust worker -L uvloop` would set it. Returns the loop class that new loops get.
+    """
+    if name == "uvloop":
+        import uvloop
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    else:
+        asyncio.set_event_loop_policy(None)  # the default: asyncio's selector loop
+    loop = asyncio.new_event_loop()
+    try:
+        return f"{type(loop).__module__}.{type(loop).__name__}"
+    finally:
+        loop.close()
+
+
+class Outbox:
+    """The output records of one batch, sent through faust's producer and delivered before the batch is acked.
+
+    `topic.send()` wraps every record in faust's PendingMessage and FutureMessage, a done-callback and the
+    sensors' send statistics (nothing here reads them: no web server); this asks the producer faust would
+    use directly. Under exactly_once that is faust's transaction manager, which sends each record with the
+    transactional producer of its partition (the input record's, see send_to below), as topic.send does.
+    """
+
+    def __init__(self, app: faust.App) -> None:
+        self.app = app
+        self.producer = None
+        self.pending: list[asyncio.Future] = []
+
+    async def send(self, topic: str, key: bytes | None, value: bytes, partition: int | None) -> None:
+        producer = self.producer
+        if producer is None:
+            # the producer, or under exactly_once the transaction manager (app.in_transaction)
+            producer = self.producer = await self.app.maybe_start_producer()
+        self.pending.append(await producer.send(topic, key, value, partition, None, None))
+
+    async def delivered(self) -> None:
+        """Until every record sent so far is acknowledged by the broker; raises the first failure."""
+        pending, self.pending = self.pending, []
+        self.producer = None  # asked of faust again by the next batch (once a batch, not once a record)
+        for i, fut in enumerate(pending):
+            try:
+                await fut  # resolved a produce batch at a time: the rest of its batch is done already
+            except BaseException:
+                for rest in pending[i + 1:]:  # their failures are the same failure: retrieved, not reported
+                    rest.add_done_callback(_retrieve)
+                raise
+
+
+def _retrieve(fut: asyncio.Future) -> None:
+    if not fut.cancelled():
+        fut.exception()
+
+
 def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
     policy = load_policy(settings.policy_file)
     metrics = metrics or Metrics()
@@ -66,18 +124,18 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
 
     @app.agent(source, name="moderate")
     async def moderate(stream):
-        pending: list = []
+        outbox = Outbox(app)
+        enforcement_topic, deadletter_topic = enforcements.get_topic_name(), deadletters.get_topic_name()
 
-        async def send_to(topic, key: bytes, value: bytes, partition: int) -> None:
+        async def send_to(topic: str, key: bytes, value: bytes, partition: int) -> None:
             # exactly_once: the partition of the input record, whose transaction the output must join
-            pending.append(await topic.send(key=key or None, value=value,
-                                            partition=partition if transactional else None))
+            await outbox.send(topic, key or None, value, partition if transactional else None)
 
         processor = BatchProcessor(
             engine,
             counters,
-            publish_enforcement=lambda k, v, p: send_to(enforcements, k, v, p),
-            publish_deadletter=lambda k, v, p: send_to(deadletters, k, v, p),
+            publish_enforcement=lambda k, v, p: send_to(enforcement_topic, k, v, p),
+            publish_deadletter=lambda k, v, p: send_to(deadletter_topic, k, v, p),
             metrics=metrics,
             redis_outage=settings.redis_outage,
             max_record_bytes=settings.max_record_bytes,
@@ -90,9 +148,7 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
                 for e in events
             ]
             await processor.process(records)
-            if pending:  # delivered before the batch is acked (at-least-once, nothing lost)
-                await asyncio.gather(*pending)
-                pending.clear()
+            await outbox.delivered()  # delivered before the batch is acked (at-least-once, nothing lost)
             if transactional:
                 # Commit the transactions now, when they hold exactly this batch's outputs and offsets. A
                 # commit from faust's timer could land mid-batch: outputs of records whose offsets are not

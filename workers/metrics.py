@@ -8,7 +8,8 @@ test checks that every name they use is exported by a running worker.
 """
 from __future__ import annotations
 
-from typing import Mapping
+from bisect import bisect_left
+from typing import Iterable, Mapping
 
 from prometheus_client import (
     CollectorRegistry,
@@ -32,6 +33,74 @@ disable_created_metrics()
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
 # The error classes of records that are not events (workers.errors), exported at 0 from the start.
 DECODE_ERRORS = ("TooLarge", "InvalidEncoding", "InvalidJson", "NotAnObject", "InvalidEvent")
+
+
+class Children:
+    """The children of a labelled metric by label values, each looked up once.
+
+    `metric.labels(...)` validates, stringifies and takes the metric's lock on every call; the worker adds
+    to a few dozen label sets thousands of times a second. Only for metrics whose series are never removed
+    (the consumer lag's are, so it keeps `labels()`).
+    """
+
+    __slots__ = ("_metric", "_children")
+
+    def __init__(self, metric) -> None:
+        self._metric = metric
+        self._children: dict = {}
+
+    def __call__(self, *values: str):
+        try:
+            return self._children[values]
+        except KeyError:
+            child = self._children[values] = self._metric.labels(*values)
+            return child
+
+
+def observe_many(histogram: Histogram, values: Iterable[float]) -> None:
+    """`histogram.observe(v)` for each value, with one lock per bucket used instead of two per value.
+
+    Same result as observing them one by one (tests/unit/test_pipeline_metrics.py checks it against observe):
+    each value counts in the first bucket whose upper bound is >= it, and in the sum. prometheus-client has
+    no bulk API, so this reaches for the histogram's buckets, as its own observe() does; a version without
+    them gets the per-value path.
+    """
+    bounds = getattr(histogram, "_upper_bounds", None)
+    buckets = getattr(histogram, "_buckets", None)
+    total = getattr(histogram, "_sum", None)
+    if bounds is None or buckets is None or total is None or len(bounds) != len(buckets):
+        for v in values:
+            histogram.observe(v)
+        return
+    counts = [0] * len(bounds)
+    amount = 0.0
+    n = 0
+    for v in values:
+        if v != v:  # NaN: observe() counts it in the sum and in no bucket
+            amount += v
+            continue
+        counts[bisect_left(bounds, v)] += 1
+        amount += v
+        n += 1
+    if n == 0 and amount == 0.0:
+        return
+    total.inc(amount)
+    for i, c in enumerate(counts):
+        if c:
+            buckets[i].inc(c)
+
+
+class DecisionTally:
+    """What one batch's decisions add to the metrics, added in one go at its end (Metrics.add_decisions)."""
+
+    __slots__ = ("surfaces", "actions", "latencies", "labels", "rules")
+
+    def __init__(self) -> None:
+        self.surfaces: dict[str, int] = {}
+        self.actions: dict[str, int] = {}
+        self.latencies: list[float] = []
+        self.labels: dict[str, int] = {}  # "category.subtype"
+        self.rules: dict[str, int] = {}
 
 
 class Metrics:
@@ -92,6 +161,26 @@ class Metrics:
         for error_class in DECODE_ERRORS:
             self.deadletters.labels(error_class)
         self._lag_keys: set[tuple[str, str]] = set()
+        # children looked up once (never removed: bounded label values, see the module docstring)
+        self.events_consumed_by = Children(self.events_consumed)
+        self.decisions_by = Children(self.decisions)
+        self.labels_by = Children(self.labels)
+        self.rule_hits_by = Children(self.rule_hits)
+        self.deadletters_by = Children(self.deadletters)
+
+    def add_decisions(self, tally: DecisionTally) -> None:
+        """Add one batch's decisions: one increment per label set and one histogram update per batch."""
+        for surface, n in tally.surfaces.items():
+            self.events_consumed_by(surface).inc(n)
+        for action, n in tally.actions.items():
+            self.decisions_by(action).inc(n)
+        for label, n in tally.labels.items():
+            category, _, subtype = label.partition(".")
+            self.labels_by(category, subtype).inc(n)
+        for rule_id, n in tally.rules.items():
+            self.rule_hits_by(rule_id).inc(n)
+        if tally.latencies:
+            observe_many(self.decision_latency, tally.latencies)
 
     def set_build_info(self, policy_version: str, mode: str = "live") -> None:
         self.info.info({"version": workers.__version__, "policy_version": policy_version, "mode": mode})
@@ -106,5 +195,7 @@ class Metrics:
         self._lag_keys = keys
         self.assigned_partitions.set(len(keys))
 
-    def serve(self, port: int) -> None:
-        start_http_server(port, addr="0.0.0.0", registry=self.registry)
+    def serve(self, port: int):
+        """Serve /metrics on the port from a thread; returns the server (its shutdown() stops it)."""
+        served = start_http_server(port, addr="0.0.0.0", registry=self.registry)
+        return served[0] if isinstance(served, tuple) else served

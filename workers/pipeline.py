@@ -20,7 +20,7 @@ from workers.core.engine import Engine
 from workers.core.findings import Decision
 from workers.core.signals import CounterReading, CounterStore, Observation, counter_findings, observation
 from workers.errors import CountersUnavailable, DecodeError, DuplicateEvent
-from workers.metrics import Metrics
+from workers.metrics import DecisionTally, Metrics
 
 log = logging.getLogger("modworker.pipeline")
 
@@ -75,7 +75,7 @@ class BatchProcessor:
         self._probe_at = 0.0  # degrade: the next batch allowed to ask Redis again
 
     async def _deadletter(self, rec: RawRecord, exc: BaseException, result: BatchResult) -> None:
-        self.metrics.deadletters.labels(type(exc).__name__).inc()
+        self.metrics.deadletters_by(type(exc).__name__).inc()
         log.warning("dead-lettered %s[%d]@%d: %s: %s", rec.topic, rec.partition, rec.offset,
                     type(exc).__name__, str(exc)[:300],
                     extra={"topic": rec.topic, "partition": rec.partition, "offset": rec.offset,
@@ -207,32 +207,45 @@ class BatchProcessor:
         if degraded:
             self.metrics.degraded_decisions.inc(len(kept_events))
         now = datetime.now(timezone.utc)
-        for i, (ev, analysis) in enumerate(zip(kept_events, analyses)):
-            extra = counter_findings(readings[i], policy) if readings is not None else []
-            decision = self.engine.decide(ev, analysis, extra, degraded=degraded)
-            await self._emit(ev, kept_sources[i].partition, decision, now, result)
+        tally = DecisionTally()
+        # one log line per enforcement (issue #6), built only when INFO is on (asked once per batch)
+        log_each = log.isEnabledFor(logging.INFO)
+        try:
+            for i, (ev, analysis) in enumerate(zip(kept_events, analyses)):
+                extra = counter_findings(readings[i], policy) if readings is not None else []
+                decision = self.engine.decide(ev, analysis, extra, degraded=degraded)
+                await self._emit(ev, kept_sources[i].partition, decision, now, result, tally, log_each)
+        finally:  # what was decided counts, also when a send failed mid-batch
+            self.metrics.add_decisions(tally)
         self.metrics.batch_seconds.observe(time.perf_counter() - started)
         return result
 
     async def _emit(self, ev: MessageEvent, partition: int, decision: Decision, now: datetime,
-                    result: BatchResult) -> None:
-        m = self.metrics
-        m.events_consumed.labels(ev.surface.value).inc()
-        m.decisions.labels(decision.action).inc()
-        m.decision_latency.observe(max(0.0, (now - ev.sent_at).total_seconds()))
+                    result: BatchResult, tally: DecisionTally, log_each: bool) -> None:
+        # metrics are tallied here and added once per batch (Metrics.add_decisions)
+        surface = ev.surface.value
+        tally.surfaces[surface] = tally.surfaces.get(surface, 0) + 1
+        action = decision.action
+        tally.actions[action] = tally.actions.get(action, 0) + 1
+        latency = (now - ev.sent_at).total_seconds()
+        tally.latencies.append(latency if latency > 0.0 else 0.0)
         result.decided += 1
-        if decision.action == "allow":
+        if action == "allow":
             return
+        labels, rules = tally.labels, tally.rules
         for label in decision.labels:
-            category, _, subtype = label.partition(".")
-            m.labels.labels(category, subtype).inc()
+            labels[label] = labels.get(label, 0) + 1
         for f in decision.reasons:
-            m.rule_hits.labels(f.rule_id).inc()
+            rules[f.rule_id] = rules.get(f.rule_id, 0) + 1
         out = enforcement_event(ev, decision, now, self.include_text)
         await self.publish_enforcement(ev.account_id.encode("utf-8"), encode_model(out), partition)
         result.enforced += 1
-        # one log line per enforcement (issue #6): ids, action and rules; never the text, nor the account
-        log.info("enforced %s: %s", ev.event_id, decision.action, extra={
-            "event_id": ev.event_id, "decision": decision.action, "labels": list(decision.labels),
-            "rule_ids": sorted({f.rule_id for f in decision.reasons}), "score": round(decision.score, 3),
-            "policy_version": decision.policy_version, "degraded": decision.degraded})
+        if log_each:
+            # one log line per enforcement (issue #6): ids, action and rules; never the text, nor the account
+            reasons = decision.reasons
+            rule_ids = ([reasons[0].rule_id] if len(reasons) == 1
+                        else sorted({f.rule_id for f in reasons}))
+            log.info("enforced %s: %s", ev.event_id, action, extra={
+                "event_id": ev.event_id, "decision": action, "labels": decision.labels,
+                "rule_ids": rule_ids, "score": round(decision.score, 3),
+                "policy_version": decision.policy_version, "degraded": decision.degraded})

@@ -143,3 +143,114 @@ def test_plot_is_written(tmp_path):
     out = tmp_path / "bench.png"
     write_plot(result, curves, [3.0, 5.0, 40.0], str(out))
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_event_loop_setting_and_the_loop_it_installs():
+    import asyncio
+
+    from workers.app import use_event_loop
+
+    assert Settings().event_loop == "uvloop"
+    try:
+        assert use_event_loop("uvloop") == "uvloop.Loop"
+        assert use_event_loop("asyncio").startswith("asyncio.")
+    finally:
+        asyncio.set_event_loop_policy(None)
+    with pytest.raises(ValueError):
+        Settings(event_loop="trio")
+
+
+class _FakeProducer:
+    def __init__(self, loop, fail_at: int | None = None):
+        self.loop, self.fail_at, self.sent, self.futures = loop, fail_at, [], []
+
+    async def send(self, topic, key, value, partition, timestamp, headers):
+        self.sent.append((topic, key, value, partition))
+        fut = self.loop.create_future()
+        self.futures.append(fut)
+        return fut
+
+    def deliver(self):
+        for i, fut in enumerate(self.futures):
+            if not fut.done():
+                if i == self.fail_at:
+                    fut.set_exception(RuntimeError("not delivered"))
+                else:
+                    fut.set_result(i)
+
+
+class _FakeApp:
+    def __init__(self, producer):
+        self.producer, self.asked = producer, 0
+
+    async def maybe_start_producer(self):
+        self.asked += 1
+        return self.producer
+
+
+def test_outbox_delivers_every_record_before_it_returns():
+    from workers.app import Outbox
+
+    async def go():
+        producer = _FakeProducer(asyncio.get_running_loop())
+        app = _FakeApp(producer)
+        outbox = Outbox(app)
+        for i in range(5):
+            await outbox.send("out", b"k%d" % i, b"v", i % 2)
+        waiter = asyncio.ensure_future(outbox.delivered())
+        await asyncio.sleep(0)
+        assert not waiter.done()  # nothing acknowledged yet
+        producer.deliver()
+        await waiter
+        assert app.asked == 1  # faust's producer asked once per batch, not once per record
+        await outbox.send("out", None, b"v", None)
+        producer.deliver()
+        await outbox.delivered()
+        assert app.asked == 2
+        return producer.sent
+
+    import asyncio
+
+    sent = asyncio.run(go())
+    assert sent[:2] == [("out", b"k0", b"v", 0), ("out", b"k1", b"v", 1)] and sent[-1] == ("out", None, b"v", None)
+
+
+def test_outbox_raises_a_failed_delivery():
+    import asyncio
+
+    from workers.app import Outbox
+
+    async def go():
+        producer = _FakeProducer(asyncio.get_running_loop(), fail_at=1)
+        outbox = Outbox(_FakeApp(producer))
+        for _ in range(3):
+            await outbox.send("out", None, b"v", None)
+        producer.deliver()
+        with pytest.raises(RuntimeError, match="not delivered"):
+            await outbox.delivered()
+        assert outbox.pending == []
+
+    asyncio.run(go())
+
+
+def test_scrape_asks_for_one_family_and_sums_it():
+    from workers.bench.procs import free_port, scrape
+    from workers.metrics import Metrics
+
+    port = free_port()
+    metrics = Metrics()
+    server = metrics.serve(port)
+    try:
+        metrics.records_consumed.inc(7)
+        metrics.decisions_by("remove").inc(3)
+        metrics.decisions_by("allow").inc(4)
+        metrics.batch_seconds.observe(0.25)
+        assert scrape(port) == 7
+        assert scrape(port, "modworker_decisions_total") == 7
+        assert scrape(port, 'modworker_decisions_total{action="remove"}') == 3
+        assert scrape(port, "modworker_batch_processing_seconds_count") == 1
+        assert scrape(port, "modworker_batch_processing_seconds_sum") == 0.25
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert scrape(port) is None

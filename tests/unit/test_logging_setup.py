@@ -13,7 +13,7 @@ from workers.logging_setup import JsonFormatter, redact, setup_logging
 @pytest.fixture
 def captured():
     root = logging.getLogger()
-    saved = (list(root.handlers), root.level)
+    saved = (list(root.handlers), root.level, _record_flags())
     stream = io.StringIO()
     setup_logging("info", "json", stream=stream)
     yield stream
@@ -22,6 +22,15 @@ def captured():
     for h in saved[0]:
         root.addHandler(h)
     root.setLevel(saved[1])
+    _restore_record_flags(saved[2])
+
+
+def _record_flags():
+    return logging._srcfile, logging.logThreads, logging.logProcesses, logging.logMultiprocessing
+
+
+def _restore_record_flags(flags) -> None:  # setup_logging turns them off for the worker process
+    logging._srcfile, logging.logThreads, logging.logProcesses, logging.logMultiprocessing = flags
 
 
 def _lines(stream: io.StringIO) -> list[dict]:
@@ -78,7 +87,7 @@ def test_redact_leaves_ordinary_text_alone():
 def test_text_format_is_redacted_too():
     stream = io.StringIO()
     root = logging.getLogger()
-    saved = (list(root.handlers), root.level)
+    saved = (list(root.handlers), root.level, _record_flags())
     try:
         setup_logging("info", "text", stream=stream)
         logging.getLogger("t").info("url %s", "redis://:pw-text@h:1/0")
@@ -88,6 +97,7 @@ def test_text_format_is_redacted_too():
         for h in saved[0]:
             root.addHandler(h)
         root.setLevel(saved[1])
+        _restore_record_flags(saved[2])
     assert "pw-text" not in stream.getvalue() and "redis://:***@h:1/0" in stream.getvalue()
 
 
@@ -97,3 +107,35 @@ def test_formatter_survives_values_json_cannot_hold():
     rec.bytes_ = b"\xff"
     out = orjson.loads(JsonFormatter().format(rec))
     assert out["message"] == "m" and "object" in out["obj"]
+
+
+def _redact_by_regex_only(text: str) -> str:
+    from workers.logging_setup import _KEY_VALUE, _URL_PASSWORD
+
+    text = _URL_PASSWORD.sub(lambda m: m.group("head") + "***" + m.group("at"), text)
+    return _KEY_VALUE.sub(lambda m: m.group("key") + "***", text)
+
+
+def test_redact_fast_path_gives_what_the_regexes_give():
+    import random
+
+    rng = random.Random(5)
+    pieces = ["password=", "PassWord: ", "passwd=", "SECRET=", "token:", "Api-Key=", "apikey=", "api_key: ",
+              "redis://", "u:", "pw", "@", "host", "://", " ", "=", "x", "enforced ev-1: remove", "\u017f",
+              "pa\u017f\u017fword=", "\u0131", "secret", "\u212aey", "TOKEN", "消息", "&", "\"", "'", ",", "e1"]
+    cases = ["", "plain", "enforced ev-1: remove", "pa\u017f\u017fword=hunter2", "api_\u212aey=abc",
+             "redis://:pw@h:1/0", "REDIS://user:pw@h", "tok=abc", "Token = 'x y'"]
+    cases += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(5000)]
+    for text in cases:
+        assert redact(text) == _redact_by_regex_only(text), text
+
+
+def test_time_field_is_utc_iso_with_milliseconds():
+    import random
+    from datetime import datetime, timezone
+
+    fmt = JsonFormatter()
+    rng = random.Random(3)
+    for created in [0.0, 1764341881.9995, 1764341881.9999996, 1710412322.8969996, 1764341882.0004] + \
+            [rng.uniform(1e9, 2e9) for _ in range(20000)]:
+        assert fmt._time(created) == datetime.fromtimestamp(created, timezone.utc).isoformat(timespec="milliseconds")

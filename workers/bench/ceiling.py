@@ -2,24 +2,25 @@
 
 A faust app with the worker's configuration (workers/app.py: raw serializers, no web server, the same
 session timeouts, commit cadence, buffer and producer linger, `stream.take_events` with the same batch size
-and age) whose one agent only decodes each record (orjson) and forwards one small record per event to an
-output topic, delivered before the batch is acked, as the worker does with its enforcements. It runs as
-its own process like the worker (`python -m workers.bench.ceiling`, settings from the same MODWORKER_*
-variables: input topic, MODWORKER_ENFORCEMENT_TOPIC as its output, consumer group, metrics port) and
-serves the worker's own metrics (workers/metrics.py, so the bench's 10 Hz polling costs it what it costs
-the worker), counting consumed records in `modworker_records_consumed_total` where the worker's pipeline
-counts them (when a batch arrives), so both are measured the same way.
+and age, the same event loop) whose one agent only decodes each record (orjson) and forwards one small
+record per event to an output topic, sent and delivered before the batch is acked the way the worker sends
+its enforcements (`Outbox` in workers/app.py). It runs as its own process like the worker
+(`python -m workers.bench.ceiling`, settings from the same MODWORKER_* variables: input topic,
+MODWORKER_ENFORCEMENT_TOPIC as its output, consumer group, metrics port, event loop) and serves the worker's
+own metrics (workers/metrics.py, so the bench's 10 Hz polling costs it what it costs the worker), counting
+consumed records in `modworker_records_consumed_total` where the worker's pipeline counts them (when a batch
+arrives), so both are measured the same way.
 
-Keep `faust_kwargs` in step with workers/app.py; tests/unit/test_bench_ceiling.py compares the two.
+Keep `faust_kwargs` in step with workers/app.py; tests/unit/test_bench.py compares the two.
 """
 from __future__ import annotations
 
-import asyncio
 import os
 
 import faust
 import orjson
 from workers.adapters.connections import faust_broker_credentials
+from workers.app import Outbox, use_event_loop
 from workers.metrics import Metrics
 from workers.settings import Settings
 
@@ -52,7 +53,8 @@ def build_ceiling_app(settings: Settings, metrics: Metrics) -> faust.App:
 
     @app.agent(source, name="ceiling")
     async def forward(stream):
-        pending: list = []
+        outbox = Outbox(app)  # the worker's way of sending (workers/app.py)
+        name = output.get_topic_name()
         async for events in stream.take_events(settings.batch_size, within=settings.batch_seconds):
             metrics.records_consumed.inc(len(events))
             for e in events:
@@ -61,10 +63,8 @@ def build_ceiling_app(settings: Settings, metrics: Metrics) -> faust.App:
                     small = orjson.dumps({"event_id": ev["event_id"], "account_id": ev["account_id"]})
                 except (orjson.JSONDecodeError, TypeError, KeyError):
                     small = b"{}"
-                pending.append(await output.send(key=e.message.key or None, value=small))
-            if pending:  # delivered before the batch is acked, as the worker does
-                await asyncio.gather(*pending)
-                pending.clear()
+                await outbox.send(name, e.message.key or None, small, None)
+            await outbox.delivered()  # delivered before the batch is acked, as the worker does
 
     return app
 
@@ -75,6 +75,8 @@ def main() -> None:
     metrics.serve(settings.metrics_port)
 
     from faust.worker import Worker
+
+    use_event_loop(settings.event_loop)  # the worker's loop (MODWORKER_EVENT_LOOP), as in workers/commands/worker.py
 
     app = build_ceiling_app(settings, metrics)
     workdir = os.environ.get("MODWORKER_WORKDIR", os.path.join(os.getcwd(), ".stack", "faust"))

@@ -43,8 +43,10 @@ def run_worker(settings: Settings) -> None:
     # Imported here: faust is heavy and only this command needs it.
     from faust.worker import Worker
 
-    from workers.app import build_app
+    from workers.app import build_app, use_event_loop
 
+    loop = use_event_loop(settings.event_loop)  # before faust makes its loops (MODWORKER_EVENT_LOOP)
+    log.info("event loop %s", loop, extra={"event_loop": settings.event_loop})
     app = build_app(settings, metrics)
     workdir = os.environ.get("MODWORKER_WORKDIR", os.path.join(os.getcwd(), ".stack", "faust"))
     os.makedirs(workdir, exist_ok=True)
