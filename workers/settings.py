@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     # Kafka processing guarantee (issue #5). at_least_once: outputs are delivered before offsets are committed;
     # a worker killed mid-batch re-decides that batch, with the same enforcement ids. exactly_once: faust's
     # Kafka transactions (one transactional producer per input partition; outputs go to the partition of the
-    # same number, so output topics need at least as many partitions as the input topic); consumers reading
+    # same number, so output topics need the same number of partitions as the input topic); consumers reading
     # with isolation.level=read_committed then see each batch's outputs once. Needs a broker with transactions.
     processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
     # Duplicate event ids (issue #5): a second record with an event id seen within this many seconds is

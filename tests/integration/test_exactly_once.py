@@ -7,6 +7,7 @@ transactions are aborted (fenced by the restarted worker's producers), never hal
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 from collections import Counter
@@ -53,7 +54,10 @@ def test_exactly_once_kill_9_mid_stream_every_enforcement_committed_once(stack, 
         seen = committed_enforcements(run, expected)
         resumed = run.consumed()
         uncommitted = sum(1 for _ in read_topic(run.enforcement_topic, run.bootstrap, None, 1.0))
+        ids = [set(re.findall(r"transactional id ([\w.-]+)", log.read_text())) for _, _, log in run.procs]
     assert resumed > 0, "the first worker had finished before the kill: the test proved nothing"
+    # the restarted worker uses the killed one's transactional ids, so its producers fence the old ones
+    assert ids[0] and ids[0] == ids[1], ids
     missing = expected - set(seen)
     assert not missing, f"{len(missing)} decisions lost, e.g. {sorted(missing)[:5]}"
     assert set(seen) == expected

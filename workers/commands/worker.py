@@ -28,12 +28,20 @@ def run_worker(settings: Settings) -> None:
         "policy_file": str(settings.policy_file),
         "metrics_port": settings.metrics_port,
     })
+    exactly_once = settings.processing_guarantee == "exactly_once"
     ensure_topics(
         settings.kafka_bootstrap,
         {
             settings.input_topic: settings.topic_partitions,
             settings.decision_topic: settings.topic_partitions,  # the shadow topic in shadow mode
-            settings.failure_topic: 1,
+            # exactly_once: dead letters join the input partition's transaction too (workers/app.py)
+            settings.failure_topic: settings.topic_partitions if exactly_once else 1,
+            # faust's assignor topic, created by faust itself after the first group join otherwise. faust
+            # numbers topic groups by partition count, and transactional ids carry that number: created
+            # late, it shifted the ids between the first start and a restart, so a restarted worker did not
+            # fence its killed predecessor's producers (exactly_once duplicates). Present from the start,
+            # the numbering is the same on every start.
+            f"{settings.effective_consumer_group}-__assignor-__leader": 1,
         },
         client=kafka_python_kwargs(settings),
     )
