@@ -48,6 +48,11 @@ class Engine:
         ref = policy.text_model
         self.model = TextModel.load(ref.path, ref.sha256) if ref is not None else None
         self.model_share = ref.share if ref is not None else 0.0
+        # A model score below this cannot bring its label to any threshold of this policy (the blend is at
+        # most share * model + (1 - share)), so it changes no label and no action: such findings are not
+        # made, which saves mapping their evidence spans for most messages.
+        lowest = min([policy.label_min_score] + [min(t.values()) for t in policy.thresholds.values() if t])
+        self.model_floor = max(0.05, (lowest - (1.0 - self.model_share)) / self.model_share) if ref else 1.0
         # Detectors that promise to have nothing to say without a topic trigger (`topical`), without the
         # triggers of given topic lexicons (`requires`) or without hits of given lexicons (`requires_hits`) are
         # skipped then (see `Detector`).
@@ -82,7 +87,7 @@ class Engine:
             for detector in self._untopical:
                 findings.extend(detector.detect(ctx))
         if self.model is not None:
-            findings.extend(self.model.findings(norm))
+            findings.extend(self.model.findings(norm, self.model_floor))
         return Analysis(norm, handles, tuple(findings))
 
     def decide(
