@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from workers.settings import get_settings
@@ -60,8 +61,14 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     if args.command == "worker":
         from workers.commands.worker import run_worker
+        from workers.errors import KafkaAuthenticationError
 
-        run_worker(settings)
+        try:
+            run_worker(settings)
+        except KafkaAuthenticationError as exc:  # already logged with what to check; no traceback
+            logging.getLogger("modworker.worker").critical(
+                "worker stopped: %s", type(exc).__name__, extra={"error_class": type(exc).__name__})
+            return 2
         return 0
     if args.command == "scan":
         from workers.commands.scan import run_scan

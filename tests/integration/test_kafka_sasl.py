@@ -145,4 +145,5 @@ def test_wrong_password_stops_the_worker_with_an_authentication_error(stack):
     assert "Invalid username or password" in message  # the broker's own reason
     assert "MODWORKER_KAFKA_SASL_PASSWORD" in message  # what to check
     assert "KafkaAuthenticationError" in log  # and the process ends on that error, not on a timeout
+    assert code == 2 and "Traceback" not in log  # a clean stop: the JSON lines say it all
     _assert_no_password(log)
