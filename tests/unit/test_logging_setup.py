@@ -7,30 +7,12 @@ import logging
 import orjson
 import pytest
 
-from workers.logging_setup import JsonFormatter, redact, setup_logging
+from workers.logging_setup import JsonFormatter, redact
 
 
 @pytest.fixture
-def captured():
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level, _record_flags())
-    stream = io.StringIO()
-    setup_logging("info", "json", stream=stream)
-    yield stream
-    for h in list(root.handlers):
-        root.removeHandler(h)
-    for h in saved[0]:
-        root.addHandler(h)
-    root.setLevel(saved[1])
-    _restore_record_flags(saved[2])
-
-
-def _record_flags():
-    return logging._srcfile, logging.logThreads, logging.logProcesses, logging.logMultiprocessing
-
-
-def _restore_record_flags(flags) -> None:  # setup_logging turns them off for the worker process
-    logging._srcfile, logging.logThreads, logging.logProcesses, logging.logMultiprocessing = flags
+def captured(json_log):
+    return json_log
 
 
 def _lines(stream: io.StringIO) -> list[dict]:
@@ -84,20 +66,9 @@ def test_redact_leaves_ordinary_text_alone():
     assert redact("消息 event_id=e1 decided") == "消息 event_id=e1 decided"
 
 
-def test_text_format_is_redacted_too():
-    stream = io.StringIO()
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level, _record_flags())
-    try:
-        setup_logging("info", "text", stream=stream)
-        logging.getLogger("t").info("url %s", "redis://:pw-text@h:1/0")
-    finally:
-        for h in list(root.handlers):
-            root.removeHandler(h)
-        for h in saved[0]:
-            root.addHandler(h)
-        root.setLevel(saved[1])
-        _restore_record_flags(saved[2])
+def test_text_format_is_redacted_too(capture_log):
+    stream = capture_log("text")
+    logging.getLogger("t").info("url %s", "redis://:pw-text@h:1/0")
     assert "pw-text" not in stream.getvalue() and "redis://:***@h:1/0" in stream.getvalue()
 
 

@@ -3,7 +3,6 @@ increment (and one histogram observation) per event, and still one log line per 
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 import math
 import random
@@ -15,7 +14,6 @@ from prometheus_client import CollectorRegistry, Histogram
 from workers.core.engine import Engine
 from workers.core.policy import load_policy
 from workers.core.signals import InMemoryCounters
-from workers.logging_setup import setup_logging
 from workers.metrics import LATENCY_BUCKETS, Children, Metrics, observe_many
 from workers.pipeline import BatchProcessor, RawRecord
 from workers.settings import DEFAULT_POLICY
@@ -45,19 +43,8 @@ def _samples(registry: CollectorRegistry, family: str) -> dict:
 
 
 @pytest.fixture
-def log_stream():
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level, logging._srcfile, logging.logThreads, logging.logProcesses,
-             logging.logMultiprocessing)
-    stream = io.StringIO()
-    setup_logging("info", "json", stream=stream)
-    yield stream
-    for h in list(root.handlers):
-        root.removeHandler(h)
-    for h in saved[0]:
-        root.addHandler(h)
-    root.setLevel(saved[1])
-    logging._srcfile, logging.logThreads, logging.logProcesses, logging.logMultiprocessing = saved[2:]
+def log_stream(json_log):
+    return json_log
 
 
 def test_observe_many_is_observe_value_by_value():
