@@ -83,16 +83,10 @@ def _retrieve(fut: asyncio.Future) -> None:
         fut.exception()
 
 
-def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
-    policy = load_policy(settings.policy_file)
-    metrics = metrics or Metrics()
-    metrics.set_build_info(policy.version, mode="shadow" if settings.shadow else "live")
-    log.info("policy loaded", extra={"policy_version": policy.version, "policy_file": str(settings.policy_file),
-                                     "mode": "shadow" if settings.shadow else "live"})
-    # Shadow mode (issue #6): own group and Redis prefix, decisions to the shadow topic (workers/settings.py).
+def faust_kwargs(settings: Settings) -> dict:
+    """The faust.App arguments of the worker; the bench's ceiling (workers/bench/ceiling.py) uses them too."""
     transactional = settings.processing_guarantee == "exactly_once"
-    app = faust.App(
-        settings.effective_consumer_group,
+    return dict(
         broker=[f"kafka://{h}" for h in settings.kafka_bootstrap.split(",")],
         broker_credentials=faust_broker_credentials(settings),
         value_serializer="raw",
@@ -103,7 +97,7 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
         broker_session_timeout=settings.session_timeout_seconds,
         broker_heartbeat_interval=settings.heartbeat_seconds,
         consumer_auto_offset_reset=settings.auto_offset_reset,
-        # exactly_once: no commits from faust's timer or ack count; the agent commits after each batch (below)
+        # exactly_once: no commits from faust's timer or ack count; the agent commits after each batch
         broker_commit_every=NEVER if transactional else 1000,
         broker_commit_interval=float(NEVER) if transactional else 1.0,
         stream_buffer_maxsize=max(4096, settings.batch_size * 4),
@@ -111,6 +105,17 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
         table_cleanup_interval=3600,
         processing_guarantee=settings.processing_guarantee,
     )
+
+
+def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
+    policy = load_policy(settings.policy_file)
+    metrics = metrics or Metrics()
+    metrics.set_build_info(policy.version, mode="shadow" if settings.shadow else "live")
+    log.info("policy loaded", extra={"policy_version": policy.version, "policy_file": str(settings.policy_file),
+                                     "mode": "shadow" if settings.shadow else "live"})
+    # Shadow mode (issue #6): own group and Redis prefix, decisions to the shadow topic (workers/settings.py).
+    transactional = settings.processing_guarantee == "exactly_once"
+    app = faust.App(settings.effective_consumer_group, **faust_kwargs(settings))
     source = app.topic(settings.input_topic, value_serializer="raw", key_serializer="raw")
     enforcements = app.topic(settings.decision_topic, value_serializer="raw", key_serializer="raw")
     deadletters = app.topic(settings.failure_topic, value_serializer="raw", key_serializer="raw")

@@ -11,7 +11,7 @@ own metrics (workers/metrics.py, so the bench's 10 Hz polling costs it what it c
 consumed records in `modworker_records_consumed_total` where the worker's pipeline counts them (when a batch
 arrives), so both are measured the same way.
 
-Keep `faust_kwargs` in step with workers/app.py; tests/unit/test_bench.py compares the two.
+Its faust configuration is the worker's own `faust_kwargs` (workers/app.py).
 """
 from __future__ import annotations
 
@@ -19,31 +19,9 @@ import os
 
 import faust
 import orjson
-from workers.adapters.connections import faust_broker_credentials
-from workers.app import Outbox, use_event_loop
+from workers.app import Outbox, faust_kwargs, use_event_loop
 from workers.metrics import Metrics
 from workers.settings import Settings
-
-
-def faust_kwargs(settings: Settings) -> dict:
-    """faust.App arguments of the worker (workers/app.py), for the same settings."""
-    return dict(
-        broker=[f"kafka://{h}" for h in settings.kafka_bootstrap.split(",")],
-        broker_credentials=faust_broker_credentials(settings),
-        value_serializer="raw",
-        key_serializer="raw",
-        web_enabled=False,
-        topic_partitions=settings.topic_partitions,
-        topic_allow_declare=False,
-        broker_session_timeout=settings.session_timeout_seconds,
-        broker_heartbeat_interval=settings.heartbeat_seconds,
-        consumer_auto_offset_reset=settings.auto_offset_reset,
-        broker_commit_every=1000,
-        broker_commit_interval=1.0,
-        stream_buffer_maxsize=max(4096, settings.batch_size * 4),
-        producer_linger_ms=5,
-        table_cleanup_interval=3600,
-    )
 
 
 def build_ceiling_app(settings: Settings, metrics: Metrics) -> faust.App:
