@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from workers.core.detectors.base import Context, Lexicon, emit
 from workers.core.detectors.lexicon import ACCOUNT_OBJ, APPS, PAY_WORDS, pay_spans
+from workers.core.detectors.kinds import TopicDetector
 from workers.core.findings import Finding
 
 NAME = "account_rental"
@@ -45,14 +46,11 @@ LEX = Lexicon({
 }, triggers=("jargon", "account", "hang"))
 
 
-class AccountRental:
+class AccountRental(TopicDetector):
     name = NAME
-    topical = True
-    requires = (LEX,)  # nothing to say without its trigger
+    lexicon = LEX
 
-    def detect(self, ctx: Context) -> list[Finding]:
-        if not LEX.triggered(ctx):
-            return []
+    def find(self, ctx: Context) -> list[Finding]:
         hits = LEX.hits(ctx)
         jargon, account = hits.get("jargon"), hits.get("account")
         if not (jargon or account or hits.get("hang")):

@@ -2,7 +2,8 @@
 or a bare contact handle (WeChat ID, QQ, phone, Telegram, URL). Label-less support."""
 from __future__ import annotations
 
-from workers.core.detectors.base import Context, Lexicon, any_topic, emit
+from workers.core.detectors.base import Context, Lexicon
+from workers.core.detectors.kinds import CueDetector
 from workers.core.findings import Finding
 
 NAME = "contact_cta"
@@ -19,15 +20,13 @@ LEX = Lexicon({
 }, triggers=())
 
 
-class ContactCta:
+class ContactCta(CueDetector):
     name = NAME
-    topical = True  # nothing to add without a topic
+    lexicon = LEX
+    requires_hits = ()  # a contact handle alone is a cue too
 
-    def detect(self, ctx: Context) -> list[Finding]:
-        if not any_topic(ctx):
-            return []
-        hits = LEX.hits(ctx)
-        findings = [emit(NAME, ctx, f"cta.{r}", None, 0.15, spans[0]) for r, spans in hits.items()]
+    def find(self, ctx: Context, hits: dict) -> list[Finding]:
+        findings = self.each_class(ctx, hits, "cta", 0.15)
         if ctx.handles:
             h = ctx.handles[0]
             findings.append(Finding(NAME, f"cta.handle.{h.kind}", None, 0.15, h.start, h.end))

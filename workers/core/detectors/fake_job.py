@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from workers.core.detectors.base import Context, Lexicon, emit
 from workers.core.detectors.lexicon import AMOUNT, FEE, MONEY, money, negated
+from workers.core.detectors.kinds import TopicDetector
 from workers.core.findings import Finding
 
 NAME = "fake_job"
@@ -57,14 +58,11 @@ LEX = Lexicon({
 }, triggers=("overseas", "travel", "typing", "fee", "easy", "income", "job"))
 
 
-class FakeJob:
+class FakeJob(TopicDetector):
     name = NAME
-    topical = True
-    requires = (LEX,)  # nothing to say without its trigger
+    lexicon = LEX
 
-    def detect(self, ctx: Context) -> list[Finding]:
-        if not LEX.triggered(ctx):
-            return []
+    def find(self, ctx: Context) -> list[Finding]:
         text = ctx.norm.text
         hits = LEX.hits(ctx)
         if len(hits) < 2:

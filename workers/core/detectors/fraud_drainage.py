@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from workers.core.detectors.base import Context, Lexicon, emit
 from workers.core.detectors.lexicon import CN_DIGITS
+from workers.core.detectors.kinds import TopicDetector
 from workers.core.findings import Finding
 
 NAME = "fraud_drainage"
@@ -67,14 +68,11 @@ LEX = Lexicon({
 }, triggers=("illicit", "topic", "prize", "weak_topic", "promise"))
 
 
-class FraudDrainage:
+class FraudDrainage(TopicDetector):
     name = NAME
-    topical = True
-    requires = (LEX,)  # nothing to say without its trigger
+    lexicon = LEX
 
-    def detect(self, ctx: Context) -> list[Finding]:
-        if not LEX.triggered(ctx):
-            return []
+    def find(self, ctx: Context) -> list[Finding]:
         hits = LEX.hits(ctx)
         out: list[Finding] = []
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from workers.core.detectors.base import Context, Lexicon, emit, near
 from workers.core.detectors.lexicon import PAY_WORDS, pay_spans
+from workers.core.detectors.kinds import TopicDetector
 from workers.core.findings import Finding
 
 NAME = "identity_verification"
@@ -45,14 +46,11 @@ LEX = Lexicon({
 }, triggers=("verify", "scan", "use_id"))
 
 
-class IdentityVerification:
+class IdentityVerification(TopicDetector):
     name = NAME
-    topical = True
-    requires = (LEX,)  # nothing to say without its trigger
+    lexicon = LEX
 
-    def detect(self, ctx: Context) -> list[Finding]:
-        if not LEX.triggered(ctx):
-            return []
+    def find(self, ctx: Context) -> list[Finding]:
         text = ctx.norm.text
         hits = LEX.hits(ctx)
         verify, scan = hits.get("verify"), hits.get("scan")

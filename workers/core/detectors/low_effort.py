@@ -2,7 +2,8 @@
 "零风险", "不会封号", "100% legit". Label-less support."""
 from __future__ import annotations
 
-from workers.core.detectors.base import Context, Lexicon, any_topic, emit
+from workers.core.detectors.base import Context, Lexicon
+from workers.core.detectors.kinds import CueDetector
 from workers.core.findings import Finding
 
 NAME = "low_effort"
@@ -20,13 +21,9 @@ LEX = Lexicon({
 }, triggers=())
 
 
-class LowEffort:
+class LowEffort(CueDetector):
     name = NAME
-    topical = True  # nothing to add without a topic
-    requires_hits = (LEX,)
+    lexicon = LEX
 
-    def detect(self, ctx: Context) -> list[Finding]:
-        if not any_topic(ctx):
-            return []
-        hits = LEX.hits(ctx)
-        return [emit(NAME, ctx, f"effort.{r}", None, 0.1, spans[0]) for r, spans in hits.items()]
+    def find(self, ctx: Context, hits: dict) -> list[Finding]:
+        return self.each_class(ctx, hits, "effort", 0.1)

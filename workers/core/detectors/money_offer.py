@@ -5,8 +5,9 @@ wages too, and families send red packets).
 """
 from __future__ import annotations
 
-from workers.core.detectors.base import Context, Lexicon, any_topic, emit
+from workers.core.detectors.base import Context, Lexicon, emit
 from workers.core.detectors.lexicon import AMOUNT, MONEY, money
+from workers.core.detectors.kinds import CueDetector
 from workers.core.findings import Finding
 
 NAME = "money_offer"
@@ -33,14 +34,12 @@ LEX = Lexicon({
 WEIGHTS = {"rate": 0.2, "daily_pay": 0.2, "income_claim": 0.15, "reward": 0.1, "money": 0.1}
 
 
-class MoneyOffer:
+class MoneyOffer(CueDetector):
     name = NAME
-    topical = True  # nothing to add without a topic
+    lexicon = LEX
+    requires_hits = ()  # amounts are found apart from the lexicon (money())
 
-    def detect(self, ctx: Context) -> list[Finding]:
-        if not any_topic(ctx):
-            return []
-        hits = LEX.hits(ctx)
+    def find(self, ctx: Context, hits: dict) -> list[Finding]:
         found = money(ctx)
         out = [emit(NAME, ctx, f"money.{r}", None, WEIGHTS[r], spans[0]) for r, spans in hits.items()]
         for r in ("rate", "money"):

@@ -2,7 +2,8 @@
 Label-less, negative weight (damping)."""
 from __future__ import annotations
 
-from workers.core.detectors.base import Context, Lexicon, any_topic, emit
+from workers.core.detectors.base import Context, Lexicon, emit
+from workers.core.detectors.kinds import CueDetector
 from workers.core.findings import Finding
 
 NAME = "news_context"
@@ -18,15 +19,12 @@ LEX = Lexicon({
 }, triggers=())
 
 
-class NewsContext:
+class NewsContext(CueDetector):
     name = NAME
-    topical = True  # nothing to add without a topic
-    requires_hits = (LEX,)
+    lexicon = LEX
 
-    def detect(self, ctx: Context) -> list[Finding]:
-        if not any_topic(ctx):
-            return []
-        spans = LEX.hits(ctx).get("news")
+    def find(self, ctx: Context, hits: dict) -> list[Finding]:
+        spans = hits.get("news")
         if not spans:
             return []
         return [emit(NAME, ctx, "context.news", None, -0.6 if len(spans) == 1 else -0.8, spans[0])]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from workers.core.detectors.base import Context, Lexicon, emit, near
 from workers.core.detectors.lexicon import PAY_WORDS, money, pay_spans
+from workers.core.detectors.kinds import TopicDetector
 from workers.core.findings import Finding
 
 NAME = "paid_posting"
@@ -31,14 +32,11 @@ LEX = Lexicon({
 }, triggers=("task", "role"))
 
 
-class PaidPosting:
+class PaidPosting(TopicDetector):
     name = NAME
-    topical = True
-    requires = (LEX,)  # nothing to say without its trigger
+    lexicon = LEX
 
-    def detect(self, ctx: Context) -> list[Finding]:
-        if not LEX.triggered(ctx):
-            return []
+    def find(self, ctx: Context) -> list[Finding]:
         text = ctx.norm.text
         hits = LEX.hits(ctx)
         task, role = hits.get("task"), hits.get("role")

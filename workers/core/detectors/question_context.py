@@ -6,7 +6,8 @@ about legitimacy, risk or advice count.
 """
 from __future__ import annotations
 
-from workers.core.detectors.base import Context, Lexicon, any_topic, emit
+from workers.core.detectors.base import Context, Lexicon, emit
+from workers.core.detectors.kinds import CueDetector
 from workers.core.findings import Finding
 
 NAME = "question_context"
@@ -27,15 +28,12 @@ LEX = Lexicon({
 }, triggers=())
 
 
-class QuestionContext:
+class QuestionContext(CueDetector):
     name = NAME
-    topical = True  # nothing to add without a topic
-    requires_hits = (LEX,)
+    lexicon = LEX
 
-    def detect(self, ctx: Context) -> list[Finding]:
-        if not any_topic(ctx):
-            return []
-        spans = LEX.hits(ctx).get("question")
+    def find(self, ctx: Context, hits: dict) -> list[Finding]:
+        spans = hits.get("question")
         if not spans:
             return []
         return [emit(NAME, ctx, "context.question", None, -0.5 if len(spans) == 1 else -0.7, spans[0])]

@@ -8,6 +8,7 @@ never make the label alone; a price for company ("价格老样子", "300 for the
 from __future__ import annotations
 
 from workers.core.detectors.base import Context, Lexicon, emit
+from workers.core.detectors.kinds import TopicDetector
 from workers.core.findings import Finding
 
 NAME = "sexual_services"
@@ -43,14 +44,11 @@ LEX = Lexicon({
 }, triggers=("jargon", "sexual", "paid_company"))
 
 
-class SexualServices:
+class SexualServices(TopicDetector):
     name = NAME
-    topical = True
-    requires = (LEX,)  # nothing to say without its trigger
+    lexicon = LEX
 
-    def detect(self, ctx: Context) -> list[Finding]:
-        if not LEX.triggered(ctx):
-            return []
+    def find(self, ctx: Context) -> list[Finding]:
         hits = LEX.hits(ctx)
         out: list[Finding] = []
         if "jargon" in hits:

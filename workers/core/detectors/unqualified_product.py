@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from workers.core.detectors.base import Context, Lexicon, emit
 from workers.core.detectors.lexicon import CN_DIGITS
+from workers.core.detectors.kinds import TopicDetector
 from workers.core.findings import Finding
 
 NAME = "unqualified_product"
@@ -71,14 +72,11 @@ LEX = Lexicon({
 }, triggers=("illicit", "claim", "disease", "beauty_sex", "weight"))
 
 
-class UnqualifiedProduct:
+class UnqualifiedProduct(TopicDetector):
     name = NAME
-    topical = True
-    requires = (LEX,)  # nothing to say without its trigger
+    lexicon = LEX
 
-    def detect(self, ctx: Context) -> list[Finding]:
-        if not LEX.triggered(ctx):
-            return []
+    def find(self, ctx: Context) -> list[Finding]:
         hits = LEX.hits(ctx)
         out: list[Finding] = []
 

@@ -2,24 +2,22 @@
 "pay ¥50 membership". Negations ("不收费", "无需押金", "no fees") do not count. Label-less support."""
 from __future__ import annotations
 
-from workers.core.detectors.base import Context, Lexicon, any_topic, emit
+from workers.core.detectors.base import Context, Lexicon, emit
 from workers.core.detectors.lexicon import FEE, negated
+from workers.core.detectors.kinds import CueDetector
 from workers.core.findings import Finding
 
 NAME = "upfront_fee"
 LEX = Lexicon({"fee": FEE}, triggers=())
 
 
-class UpfrontFee:
+class UpfrontFee(CueDetector):
     name = NAME
-    topical = True  # nothing to add without a topic
-    requires_hits = (LEX,)
+    lexicon = LEX
 
-    def detect(self, ctx: Context) -> list[Finding]:
-        if not any_topic(ctx):
-            return []
+    def find(self, ctx: Context, hits: dict) -> list[Finding]:
         text = ctx.norm.text
-        for s, e in LEX.hits(ctx).get("fee", ()):
+        for s, e in hits.get("fee", ()):
             if not negated(text, s):
                 return [emit(NAME, ctx, "fee.upfront", None, 0.2, (s, e))]
         return []

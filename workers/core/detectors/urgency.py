@@ -2,7 +2,8 @@
 Label-less support."""
 from __future__ import annotations
 
-from workers.core.detectors.base import Context, Lexicon, any_topic, emit
+from workers.core.detectors.base import Context, Lexicon
+from workers.core.detectors.kinds import CueDetector
 from workers.core.findings import Finding
 
 NAME = "urgency"
@@ -17,13 +18,9 @@ LEX = Lexicon({
 }, triggers=())
 
 
-class Urgency:
+class Urgency(CueDetector):
     name = NAME
-    topical = True  # nothing to add without a topic
-    requires_hits = (LEX,)
+    lexicon = LEX
 
-    def detect(self, ctx: Context) -> list[Finding]:
-        if not any_topic(ctx):
-            return []
-        hits = LEX.hits(ctx)
-        return [emit(NAME, ctx, f"urgency.{r}", None, 0.1, spans[0]) for r, spans in hits.items()]
+    def find(self, ctx: Context, hits: dict) -> list[Finding]:
+        return self.each_class(ctx, hits, "urgency", 0.1)

@@ -6,7 +6,8 @@ Label-less, negative weight (damping); a second warning cue damps more. Scammers
 """
 from __future__ import annotations
 
-from workers.core.detectors.base import Context, Lexicon, any_topic, emit
+from workers.core.detectors.base import Context, Lexicon, emit
+from workers.core.detectors.kinds import CueDetector
 from workers.core.findings import Finding
 
 NAME = "warning_context"
@@ -35,15 +36,11 @@ LEX = Lexicon({
 }, triggers=())
 
 
-class WarningContext:
+class WarningContext(CueDetector):
     name = NAME
-    topical = True  # nothing to add without a topic
-    requires_hits = (LEX,)
+    lexicon = LEX
 
-    def detect(self, ctx: Context) -> list[Finding]:
-        if not any_topic(ctx):
-            return []
-        hits = LEX.hits(ctx)
+    def find(self, ctx: Context, hits: dict) -> list[Finding]:
         out: list[Finding] = []
         warnings = hits.get("warning", [])
         reassurance = hits.get("reassurance", [])
