@@ -110,8 +110,9 @@ class TextModel:
             return []
         return list({i for _, i in self._automaton.iter(START + _DIGIT.sub("0", text) + END)})
 
-    def predict(self, text: str) -> list[Prediction]:
-        """One prediction per category: its most likely subtype and the calibrated category score."""
+    def predict(self, text: str, floor: float = 0.0) -> list[Prediction]:
+        """One prediction per category scoring at least `floor`: its most likely subtype and the calibrated
+        category score (the evidence n-gram is only located for those)."""
         idx = self.rows(text)
         nc = len(self.categories)
         if idx:
@@ -122,23 +123,24 @@ class TextModel:
             z = self.bias.tolist()
             strongest = None
         out = []
-        for j, category in enumerate(self.categories):
+        for j in range(nc):
+            score = round(self.calibrate(1.0 / (1.0 + math.exp(-z[j]))), 4)
+            if score < floor:
+                continue
             best = max((z[nc + s], s) for s in range(len(self.subtypes)) if self._owner[s] == j)[1]
             start = end = 0
             if strongest is not None:
                 start, end = _locate(text, self.vocab[idx[strongest[j]]])
-            p = 1.0 / (1.0 + math.exp(-z[j]))
-            out.append(Prediction(self.subtypes[best], round(self.calibrate(p), 4), start, end))
+            out.append(Prediction(self.subtypes[best], score, start, end))
         return out
 
     def findings(self, norm, floor: float = 0.05) -> list[Finding]:
         """Predictions on a Normalized text as findings (detector `text_model`, rule `model.<label>`, weight =
         calibrated score, span = the strongest n-gram mapped back to the original text)."""
         out = []
-        for pr in self.predict(norm.text):
-            if pr.score >= floor:
-                start, end = norm.span(pr.start, pr.end) if pr.end > pr.start else (0, 0)
-                out.append(Finding(DETECTOR, f"model.{pr.label}", pr.label, pr.score, start, end))
+        for pr in self.predict(norm.text, floor):
+            start, end = norm.span(pr.start, pr.end) if pr.end > pr.start else (0, 0)
+            out.append(Finding(DETECTOR, f"model.{pr.label}", pr.label, pr.score, start, end))
         return out
 
 
