@@ -40,6 +40,7 @@ SUBTYPES = (
     "marketing_spam.unqualified_product", "marketing_spam.sexual_services", "marketing_spam.fraud_drainage",
 )
 NGRAM = 3
+WORDS = True  # Latin words and pairs of words as features too (character 3-grams see little of English)
 C = 30.0
 THRESHOLD = 0.5  # category probability that becomes score 0.5 (the policy's review threshold)
 MIN_COUNT = 2  # n-grams seen in fewer training messages are not features
@@ -52,7 +53,7 @@ MAX_TEXT_CHARS = 20_000
 def load() -> tuple[list[set[str]], list[list[str]]]:
     events = [orjson.loads(l) for l in EVENTS.read_bytes().splitlines() if l.strip()]
     labels = {r["event_id"]: r["labels"] for r in map(orjson.loads, LABELS.read_bytes().splitlines()) if r}
-    feats = [features(normalize(e["text"][:MAX_TEXT_CHARS]).text, NGRAM) for e in events]
+    feats = [features(normalize(e["text"][:MAX_TEXT_CHARS]).text, NGRAM, WORDS) for e in events]
     return feats, [labels[e["event_id"]] for e in events]
 
 
@@ -95,6 +96,7 @@ def to_json(model: dict) -> bytes:
     return orjson.dumps({
         "format": 1,
         "ngram": NGRAM,
+        "words": WORDS,
         "threshold": THRESHOLD,
         "norm_floor": NORM_FLOOR,
         "categories": list(CATEGORIES),

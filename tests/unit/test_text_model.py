@@ -15,7 +15,7 @@ from schemas.models import MessageEvent
 from workers.core.engine import Engine
 from workers.core.normalize import normalize
 from workers.core.policy import load_policy
-from workers.core.text_model import DETECTOR, ModelError, TextModel, features
+from workers.core.text_model import DETECTOR, WORD, ModelError, TextModel, features
 from workers.settings import DEFAULT_POLICY, REPO_ROOT
 
 POLICY = load_policy(DEFAULT_POLICY)
@@ -38,12 +38,20 @@ def test_features_fold_digits_mark_edges_and_skip_blank_grams():
     assert features("刷单", 2) == features("刷单", 2)  # a set: order-free, deterministic
 
 
+def test_word_features_are_whole_latin_words_and_adjacent_pairs():
+    f = features("dm me on whatsapp 加v, don't wait", 3, words=True)
+    assert {WORD + "dm", WORD + "dm me", WORD + "on whatsapp", WORD + "don't", WORD + "don't wait"} <= f
+    assert WORD + "加v" not in f and WORD + "whatsap" not in f  # words are whole runs of Latin letters
+    assert not any(g.startswith(WORD) for g in features("dm me on whatsapp", 3))  # off unless asked for
+    assert WORD + "job" not in features("jobs", 3, words=True)
+
+
 def test_prediction_reads_exactly_the_training_features(model):
     """The automaton used at prediction finds exactly `features` (what training used) within the vocabulary."""
     texts = [normalize(orjson.loads(l)["text"]).text for l in (CORPUS / "dev.events.jsonl").read_bytes().splitlines()]
     texts += ["", "a", "１３８ ００００", "兼 职 0 0", "\x02 \x03"]
     for text in texts:
-        expected = sorted(model.index[g] for g in features(text, model.ngram) if g in model.index)
+        expected = sorted(model.index[g] for g in features(text, model.ngram, model.words) if g in model.index)
         assert sorted(model.rows(text)) == expected, text
 
 

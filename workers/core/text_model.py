@@ -29,8 +29,13 @@ _DIGIT = re.compile(r"[0-9]")
 START, END = "\x02", "\x03"
 
 
-def features(text: str, ngram: int) -> set[str]:
-    """The n-grams of a normalized text: 1..ngram characters, digits folded to 0, edges marked.
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+WORD = "\x04"  # marks word features; normalization strips control characters, so no text n-gram holds it
+
+
+def features(text: str, ngram: int, words: bool = False) -> set[str]:
+    """The n-grams of a normalized text: 1..ngram characters, digits folded to 0, edges marked; with `words`,
+    also its Latin words and word pairs (WORD + "dm", WORD + "dm me"): character 3-grams see little of English.
 
     Used unchanged by training and by prediction, so the two never drift apart."""
     t = START + _DIGIT.sub("0", text) + END
@@ -41,7 +46,15 @@ def features(text: str, ngram: int) -> set[str]:
             g = t[i:i + size]
             if not g.isspace():
                 out.add(g)
+    if words:
+        out.update(word_features(text))
     return out
+
+
+def word_features(text: str) -> list[str]:
+    """The Latin words of a normalized (lower-cased) text and its pairs of adjacent words, marked by WORD."""
+    ws = _WORD.findall(text)
+    return [WORD + w for w in ws] + [f"{WORD}{a} {b}" for a, b in zip(ws, ws[1:])]
 
 
 class ModelError(ValueError):
@@ -60,6 +73,7 @@ class TextModel:
     def __init__(self, data: dict):
         try:
             self.ngram = int(data["ngram"])
+            self.words = bool(data.get("words", False))
             self.categories: tuple[str, ...] = tuple(data["categories"])
             self.subtypes: tuple[str, ...] = tuple(data["subtypes"])
             vocab: list[str] = data["vocab"]
@@ -81,10 +95,16 @@ class TextModel:
                        for s in self.subtypes]
         # One C pass finds every vocabulary n-gram in the folded text: the same set `features` gives,
         # intersected with the vocabulary, without building and hashing every n-gram in Python.
+        # Word features are looked up by name.
         self._automaton = ahocorasick.Automaton()
+        self._word_rows: dict[str, int] = {}
         for i, g in enumerate(vocab):
-            self._automaton.add_word(g, i)
-        if vocab:
+            if g.startswith(WORD):
+                self._word_rows[g] = i
+            else:
+                self._automaton.add_word(g, i)
+        self._has_grams = len(self._word_rows) < len(vocab)
+        if self._has_grams:
             self._automaton.make_automaton()
 
     @classmethod
@@ -108,7 +128,12 @@ class TextModel:
         """Vocabulary rows of the text's n-grams (the features of `features`, in the vocabulary)."""
         if not self.vocab:
             return []
-        return list({i for _, i in self._automaton.iter(START + _DIGIT.sub("0", text) + END)})
+        folded = _DIGIT.sub("0", text)
+        rows = {i for _, i in self._automaton.iter(START + folded + END)} if self._has_grams else set()
+        if self.words and self._word_rows:
+            get = self._word_rows.get
+            rows.update(i for i in map(get, word_features(folded)) if i is not None)
+        return list(rows)
 
     def predict(self, text: str, floor: float = 0.0) -> list[Prediction]:
         """One prediction per category scoring at least `floor`: its most likely subtype and the calibrated
@@ -146,6 +171,8 @@ class TextModel:
 
 def _locate(text: str, gram: str) -> tuple[int, int]:
     """Where an n-gram (digits folded, edges marked) occurs in the normalized text."""
+    if gram.startswith(WORD):
+        gram = gram[1:]
     core = gram.strip(START + END)
     if not core:
         return (0, 0)
