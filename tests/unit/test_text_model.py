@@ -117,3 +117,22 @@ def test_retraining_reproduces_the_committed_model(tmp_path):
     assert fresh["vocab"] == committed["vocab"] and fresh["trained_on"] == committed["trained_on"]
     np.testing.assert_allclose(fresh["weights"], committed["weights"], atol=2e-3)
     np.testing.assert_allclose(fresh["bias"], committed["bias"], atol=2e-3)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("sklearn") is None, reason="scikit-learn is in the test extra")
+def test_cross_validation_holds_out_whole_writers():
+    """ops/model/cv.py (how the settings were chosen): every dev message is in one fold with its whole source
+    file, and the folds are of comparable size."""
+    spec = importlib.util.spec_from_file_location("cv", REPO_ROOT / "ops" / "model" / "cv.py")
+    cv = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cv)
+    ids = [orjson.loads(l)["event_id"] for l in (CORPUS / "dev.events.jsonl").read_bytes().splitlines() if l.strip()]
+    source = cv.source_files()
+    assert set(ids) == set(source)  # exactly the dev split's messages
+    fold = cv.folds_by_file(ids, source, 5)
+    fold_of_file: dict[str, set[int]] = {}
+    for i, f in zip(ids, fold):
+        fold_of_file.setdefault(source[i], set()).add(f)
+    assert all(len(folds) == 1 for folds in fold_of_file.values())
+    sizes = [fold.count(k) for k in range(5)]
+    assert min(sizes) > 0.5 * len(ids) / 5, sizes
