@@ -8,9 +8,9 @@ Reads ONLY tests/data/corpus/dev.*.jsonl (never the test split). Per category on
 the dev labels and events), so a test can tell a stale model. Prints the file's SHA-256: put it in the policy's
 `[text_model] sha256` with a new policy `version`.
 
-Hyper-parameters (n-gram length, C, threshold, and the policy's share) were chosen by 5-fold cross-validation
-on the dev split, reading the messages of the retired test split, where the hand rules were never tuned:
-`--cv` prints that comparison again.
+Hyper-parameters (n-gram length, words, C, threshold, norm floor, and the policy's share) were chosen by
+ops/model/cv.py: the whole engine, cross-validated on dev with each writer's file held out together. `--cv`
+here prints a quick model-alone cross-validation with random folds.
 """
 from __future__ import annotations
 
