@@ -24,6 +24,8 @@ def weights(detector, text: str) -> dict[str, float]:
     "千万不要帮陌生人辅助验证，给多少红包都别帮",
     "Heads up: nobody legit pays you to like videos. It's a task scam.",
     "唔好信呀！有人喺群入面话幫手轉發廣告，一條10蚊",
+    "群里那个说扫码帮忙验证就给红包的，大家别扫，扫了号会被封",
+    "把自己的微信号租给别人用，出了事就是帮信罪，几十块钱不值得",
 ])
 def test_warnings_damp(text):
     assert weights(WarningContext(), text).get("context.warning", 0) <= -0.6
@@ -48,6 +50,9 @@ def test_news_damps(text):
 @pytest.mark.parametrize("text", [
     "有人让我做微信辅助验证，给20块，这个靠谱吗？",
     "Is this a scam? someone offered me 200 to sell my old QQ account",
+    "朋友叫我去柬埔寨做客服，说月薪两万还包住，你们觉得靠不靠谱",
+    "帮陌生人刷个脸认证就给80块，这样会出事吗",
+    "Is there a way to check if this recruiter is real? She wants a training fee before I start",
 ])
 def test_questions_damp(text):
     assert weights(QuestionContext(), text)["context.question"] <= -0.5

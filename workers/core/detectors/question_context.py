@@ -19,11 +19,13 @@ LEX = Lexicon({
         "有风险吗|有什么风险|有什么区别|有什么分别|有什么问题|会有什么|会不会被|我会不会|会怎么样|会怎样|要不要提醒|要不要让|"
         "怎么分辨|怎么说服|怎么判断|如何辨别|如何判断|请教|问一下|问个问题|想问|求助|求问|谁知道|有人知道|有没有懂|"
         "有没有人知道|有没有人了解|有没有人收到|有没有人试过|有没有人看过|有没有人遇到|有人看过|有人了解|有人收到过|有人遇到过|"
-        "有冇人知|系咪真|系咪诈骗|算违规吗|还能要回来吗|能帮吗|可以找他们吗|应该没事吧|有没有问题|"
+        "有冇人知|系咪真|系咪诈骗|算违规吗|还能要回来吗|能帮吗|可以找他们吗|应该没事吧|有没有问题|靠不靠谱|靠唔靠谱|"
+        "会出事吗|会不会出事|到底是做什么|是做什么的|"
         "is (?:this|it|that) (?:a )?(?:scam|legit|normal|real|safe|gambling)|scam or|scam\\?|legit\\?|legit question|"
         "quick q\\b|quick question|quick check|red flag or|red flag\\?|sounds like|anyone know|anyone worked|"
         "anyone tried|has anyone|does anyone|do real|real job\\?|can'?t be normal|normal,? right|gambling right|"
-        "how do i|should i|what'?s the deal|what happens if|am i paranoid|not sure if|any advice|too good to be true"
+        "how do i|should i|what'?s the deal|what happens if|am i paranoid|not sure if|any advice|too good to be true|"
+        "is there a way to (?:check|tell|know)|real or (?:fake|not|a scam)"
     ),
 }, triggers=())
 
