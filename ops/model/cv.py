@@ -3,12 +3,12 @@
 
   .venv/bin/python ops/model/cv.py [--share 0.75] [--folds 5]
 
-Folds are made of whole SOURCE FILES (tests/data/corpus/src/*.jsonl, holdout/, holdout2/): each file is one
-writer's batch, so every message is decided by a model that saw nothing of its writer. Random folds let a model
-learn a writer's habits and promise more than unseen writers give. Per fold: ops/model/train.py fits the model on
-the other folds, a temporary policy (the default one with that model pinned, and `--share`) decides the fold's
-events exactly as `modworker eval` does. Prints precision/recall per category and the benign / hard-negative
-flagged rates, overall and per language.
+Folds are made of whole SOURCE FILES (tests/data/corpus/src/*.jsonl and the retired holdout*/ files): each file
+is one writer's batch, so every message is decided by a model that saw nothing of its writer. Random folds let a
+model learn a writer's habits and promise more than unseen writers give. Per fold: ops/model/train.py fits the
+model on the other folds, a temporary policy (the default one with that model pinned, and `--share`) decides the
+fold's events exactly as `modworker eval` does. Prints precision/recall per category and the benign /
+hard-negative flagged rates, overall and per language.
 
 This is how the text model's settings (train.py's constants) and the policy's share were chosen; it reads only the
 dev split. Takes about a minute and a half on this machine.
@@ -34,7 +34,7 @@ from workers.core.evaluation import evaluate  # noqa: E402
 from workers.core.policy import load_policy  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "corpus"
-DEV_DIRS = ("src", "holdout", "holdout2")  # tests/data/corpus/build_splits.py: the directories of dev
+DEV_DIRS = ("src", "holdout", "holdout2", "holdout3")  # tests/data/corpus/build_splits.py: the directories of dev
 
 
 def source_files() -> dict[str, str]:
