@@ -1,6 +1,6 @@
 """Issue #3's quality targets, measured by `modworker eval`'s code on the held-out test split.
 
-The test split (tests/data/corpus/test.*.jsonl, built from holdout3/) is read by this test only:
+The test split (tests/data/corpus/test.*.jsonl, built from holdout4/) is read by this test only:
 nothing is tuned against it. A target not met yet is listed in SHORTFALLS with the figure measured, as a
 strict xfail: the suite stays honest about it (the README and the issue say so), and when a change meets it the
 xfail turns into a failure that asks for the entry to be removed.
@@ -25,11 +25,8 @@ TARGETS = {
     "benign flagged": 0.01,
     "hard negatives flagged": 0.03,
 }
-SHORTFALLS: dict[str, str] = {  # measured 2026-11-28, policy 2026-11-28.6, 1,327 test messages
-    "recruitment_scam precision": "0.955 measured (target 0.97)",
-    "marketing_spam precision": "0.945 measured (target 0.95)",
-    "benign flagged": "3.40% measured (target 1%)",
-    "hard negatives flagged": "5.00% measured (target 3%)",
+SHORTFALLS: dict[str, str] = {  # measured 2026-11-28, policy 2026-11-28.7, 1,329 test messages
+    "benign flagged": "2.00% measured (target 1%)",
 }
 
 
