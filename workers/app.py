@@ -13,6 +13,7 @@ import faust
 
 from workers.adapters.connections import faust_broker_credentials, kafka_python_kwargs, redis_client
 from workers.adapters.consumer_lag import ConsumerLagProbe
+from workers.adapters.faust_transport import App as FaustApp
 from workers.adapters.redis_counters import RedisCounters
 from workers.adapters.redis_seen import RedisSeen
 from workers.core.engine import Engine
@@ -84,7 +85,8 @@ def _retrieve(fut: asyncio.Future) -> None:
 
 
 def faust_kwargs(settings: Settings) -> dict:
-    """The faust.App arguments of the worker; the bench's ceiling (workers/bench/ceiling.py) uses them too."""
+    """The arguments of the worker's faust app (workers.adapters.faust_transport.App: faust.App with the consumer's
+    fetch wait as a setting); the bench's ceiling (workers/bench/ceiling.py) uses them too."""
     transactional = settings.processing_guarantee == "exactly_once"
     return dict(
         broker=[f"kafka://{h}" for h in settings.kafka_bootstrap.split(",")],
@@ -102,6 +104,7 @@ def faust_kwargs(settings: Settings) -> dict:
         broker_commit_interval=float(NEVER) if transactional else 1.0,
         stream_buffer_maxsize=max(4096, settings.batch_size * 4),
         producer_linger_ms=5,
+        fetch_max_wait_ms=settings.fetch_max_wait_ms,  # workers/adapters/faust_transport.py
         table_cleanup_interval=3600,
         processing_guarantee=settings.processing_guarantee,
     )
@@ -115,7 +118,7 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
                                      "mode": "shadow" if settings.shadow else "live"})
     # Shadow mode (issue #6): own group and Redis prefix, decisions to the shadow topic (workers/settings.py).
     transactional = settings.processing_guarantee == "exactly_once"
-    app = faust.App(settings.effective_consumer_group, **faust_kwargs(settings))
+    app = FaustApp(settings.effective_consumer_group, **faust_kwargs(settings))
     source = app.topic(settings.input_topic, value_serializer="raw", key_serializer="raw")
     enforcements = app.topic(settings.decision_topic, value_serializer="raw", key_serializer="raw")
     deadletters = app.topic(settings.failure_topic, value_serializer="raw", key_serializer="raw")

@@ -19,13 +19,14 @@ import os
 
 import faust
 import orjson
+from workers.adapters.faust_transport import App as FaustApp
 from workers.app import Outbox, faust_kwargs, use_event_loop
 from workers.metrics import Metrics
 from workers.settings import Settings
 
 
 def build_ceiling_app(settings: Settings, metrics: Metrics) -> faust.App:
-    app = faust.App(settings.effective_consumer_group, **faust_kwargs(settings))
+    app = FaustApp(settings.effective_consumer_group, **faust_kwargs(settings))
     source = app.topic(settings.input_topic, value_serializer="raw", key_serializer="raw")
     output = app.topic(settings.decision_topic, value_serializer="raw", key_serializer="raw")
 
