@@ -34,7 +34,10 @@ from workers.core.evaluation import evaluate  # noqa: E402
 from workers.core.policy import load_policy  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "corpus"
-DEV_DIRS = ("src", "holdout", "holdout2", "holdout3")  # tests/data/corpus/build_splits.py: the directories of dev
+sys.path.insert(0, str(CORPUS))
+import build_splits  # noqa: E402
+
+DEV_DIRS = tuple(d for d, split in build_splits.SPLIT_DIRS.items() if split == "dev")
 
 
 def source_files() -> dict[str, str]:
