@@ -25,8 +25,9 @@ TARGETS = {
     "benign flagged": 0.01,
     "hard negatives flagged": 0.03,
 }
-SHORTFALLS: dict[str, str] = {  # measured 2026-11-28, policy 2026-11-28.7, 1,329 test messages
+SHORTFALLS: dict[str, str] = {  # measured 2026-11-28, policy 2026-11-28.8, 1,329 test messages
     "benign flagged": "2.00% measured (target 1%)",
+    "hard negatives flagged": "3.25% measured (target 3%)",
 }
 
 

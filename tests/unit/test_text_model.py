@@ -34,13 +34,15 @@ def test_features_fold_digits_mark_edges_and_skip_blank_grams():
     f = features("加v 138", 3)
     assert {"\x02加", "加v", "000", "0\x03", "v 0"} <= f
     assert " " not in f and "138" not in f
+    # punctuation is spaced out and the ends stripped: a final 「。」 or "!" changes no feature
+    assert features("刷单返利，日结。", 3) == features("刷单返利 日结", 3) == features("刷单返利!日结!!", 3)
     assert features("", 3) == {"\x02", "\x03", "\x02\x03"}
     assert features("刷单", 2) == features("刷单", 2)  # a set: order-free, deterministic
 
 
 def test_word_features_are_whole_latin_words_and_adjacent_pairs():
     f = features("dm me on whatsapp 加v, don't wait", 3, words=True)
-    assert {WORD + "dm", WORD + "dm me", WORD + "on whatsapp", WORD + "don't", WORD + "don't wait"} <= f
+    assert {WORD + "dm", WORD + "dm me", WORD + "on whatsapp", WORD + "don", WORD + "t wait"} <= f
     assert WORD + "加v" not in f and WORD + "whatsap" not in f  # words are whole runs of Latin letters
     assert not any(g.startswith(WORD) for g in features("dm me on whatsapp", 3))  # off unless asked for
     assert WORD + "job" not in features("jobs", 3, words=True)
