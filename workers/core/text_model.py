@@ -2,8 +2,9 @@
 
 Hand rules catch the phrasings their authors thought of; scams are reworded faster than rules are written.
 This model reads the NORMALIZED text (so disguises are already undone) as a bag of character n-grams (1 to
-`ngram` characters, digits folded to 0, punctuation spaced out, text edges marked) and gives, per category, the probability that the
-message belongs to it (one model per category) and the most likely subtype (one model per subtype).
+`ngram` characters, digits folded to 0, punctuation spaced out, text edges marked) and gives, per category,
+the probability that the message belongs to it (one model per category) and the most likely subtype (one model
+per subtype).
 
 Trained offline from the development split only (`ops/model/train.py`, scikit-learn), shipped as a JSON file
 next to the policy, and pinned by the policy (file name and SHA-256), so a decision is still determined by the
@@ -49,6 +50,8 @@ def fold(text: str) -> str:
     """The normalized text with digits folded and punctuation spaced out, of the same length (offsets stay
     valid). The model reads it stripped: edges are marked, and a final 「。」 or "!" must not move the edge."""
     return text.translate(_FOLD)
+
+
 START, END = "\x02", "\x03"
 
 
@@ -150,9 +153,9 @@ class TextModel:
 
     def rows(self, text: str) -> list[int]:
         """Vocabulary rows of the text's n-grams (the features of `features`, in the vocabulary)."""
-        if not self.vocab:
-            return []
-        folded = fold(text).strip()
+        return self._rows(fold(text).strip()) if self.vocab else []
+
+    def _rows(self, folded: str) -> list[int]:
         rows = {i for _, i in self._automaton.iter(START + folded + END)} if self._has_grams else set()
         if self.words and self._word_rows:
             get = self._word_rows.get
@@ -162,7 +165,8 @@ class TextModel:
     def predict(self, text: str, floor: float = 0.0) -> list[Prediction]:
         """One prediction per category scoring at least `floor`: its most likely subtype and the calibrated
         category score (the evidence n-gram is only located for those)."""
-        idx = self.rows(text)
+        folded = fold(text)  # once: the features read it stripped, the evidence is found in it whole
+        idx = self._rows(folded.strip()) if self.vocab else []
         nc = len(self.categories)
         if idx:
             rows = self.weights.take(idx, axis=0)
@@ -179,7 +183,7 @@ class TextModel:
             best = max((z[nc + s], s) for s in range(len(self.subtypes)) if self._owner[s] == j)[1]
             start = end = 0
             if strongest is not None:
-                start, end = _locate(text, self.vocab[idx[strongest[j]]])
+                start, end = _locate(folded, self.vocab[idx[strongest[j]]])
             out.append(Prediction(self.subtypes[best], score, start, end))
         return out
 
@@ -193,13 +197,12 @@ class TextModel:
         return out
 
 
-def _locate(text: str, gram: str) -> tuple[int, int]:
-    """Where an n-gram (digits folded, edges marked) occurs in the normalized text."""
+def _locate(folded: str, gram: str) -> tuple[int, int]:
+    """Where an n-gram (edges marked) occurs in the folded text (`fold`: same offsets as the normalized text)."""
     if gram.startswith(WORD):
         gram = gram[1:]
     core = gram.strip(START + END)
     if not core:
         return (0, 0)
-    folded = fold(text)
     at = folded.find(core)
     return (at, at + len(core)) if at >= 0 else (0, 0)
