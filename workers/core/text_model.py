@@ -26,6 +26,11 @@ import orjson
 
 from workers.core.findings import Finding
 
+try:  # the n-gram scoring in C (workers/core/text/_ngrams.c, built by ops/setup); same results as below
+    from workers.core.text._ngrams import NgramScorer
+except ImportError:  # not built (e.g. run from a bare checkout): the Python path, about 60 us slower a message
+    NgramScorer = None
+
 DETECTOR = "text_model"
 _KEPT_PUNCTUATION = "@%/#_&*"  # handles, prices, links and IDs: content, not style
 
@@ -133,6 +138,17 @@ class TextModel:
         self._has_grams = len(self._word_rows) < len(vocab)
         if self._has_grams:
             self._automaton.make_automaton()
+        self._bias = self.bias.tolist()
+        # The compiled scorer reads character n-grams of up to 3 characters (the shipped model's `ngram`).
+        self._scorer = None
+        if NgramScorer is not None and self.ngram <= 3 and vocab:
+            self._scorer = NgramScorer([None if g.startswith(WORD) else g for g in vocab],
+                                       np.ascontiguousarray(w), len(self.categories))
+
+    @property
+    def compiled(self) -> bool:
+        """Whether predictions use the compiled n-gram scorer (workers/core/text/_ngrams.c)."""
+        return self._scorer is not None
 
     @classmethod
     def load(cls, path: str | Path, sha256: str | None = None) -> "TextModel":
@@ -156,25 +172,41 @@ class TextModel:
         return self._rows(fold(text).strip()) if self.vocab else []
 
     def _rows(self, folded: str) -> list[int]:
+        """Ascending, so weight rows are always added in the same order (the compiled scorer's order)."""
         rows = {i for _, i in self._automaton.iter(START + folded + END)} if self._has_grams else set()
-        if self.words and self._word_rows:
-            get = self._word_rows.get
-            rows.update(i for i in map(get, word_features(folded)) if i is not None)
-        return list(rows)
+        rows.update(self._word_row_list(folded))
+        return sorted(rows)
+
+    def _word_row_list(self, folded: str) -> list[int]:
+        if not (self.words and self._word_rows):
+            return []
+        get = self._word_rows.get
+        return [i for i in map(get, word_features(folded)) if i is not None]
+
+    def _sums(self, folded: str) -> tuple[list[float], int, list[int] | None]:
+        """Per output column the sum of the weights of the text's distinct vocabulary rows, the number of
+        those rows, and per category the row of largest weight (None without rows)."""
+        stripped = folded.strip()
+        if self._scorer is not None:
+            return self._scorer.score(START + stripped + END, self._word_row_list(stripped) or None)
+        idx = self._rows(stripped) if self.vocab else []
+        if not idx:
+            return [0.0] * len(self._bias), 0, None
+        rows = self.weights.take(idx, axis=0)
+        strongest = rows[:, :len(self.categories)].argmax(axis=0).tolist()
+        return np.add.reduce(rows, axis=0).tolist(), len(idx), [idx[i] for i in strongest]
 
     def predict(self, text: str, floor: float = 0.0) -> list[Prediction]:
         """One prediction per category scoring at least `floor`: its most likely subtype and the calibrated
         category score (the evidence n-gram is only located for those)."""
         folded = fold(text)  # once: the features read it stripped, the evidence is found in it whole
-        idx = self._rows(folded.strip()) if self.vocab else []
+        sums, count, strongest = self._sums(folded)
         nc = len(self.categories)
-        if idx:
-            rows = self.weights.take(idx, axis=0)
-            z = (np.add.reduce(rows, axis=0) / math.sqrt(max(len(idx), self.norm_floor)) + self.bias).tolist()
-            strongest = rows[:, :nc].argmax(axis=0).tolist()
+        if count:
+            scale = math.sqrt(max(count, self.norm_floor))
+            z = [s / scale + b for s, b in zip(sums, self._bias)]
         else:
-            z = self.bias.tolist()
-            strongest = None
+            z = self._bias
         out = []
         for j in range(nc):
             score = round(self.calibrate(1.0 / (1.0 + math.exp(-z[j]))), 4)
@@ -183,7 +215,7 @@ class TextModel:
             best = max((z[nc + s], s) for s in range(len(self.subtypes)) if self._owner[s] == j)[1]
             start = end = 0
             if strongest is not None:
-                start, end = _locate(folded, self.vocab[idx[strongest[j]]])
+                start, end = _locate(folded, self.vocab[strongest[j]])
             out.append(Prediction(self.subtypes[best], score, start, end))
         return out
 

@@ -1,0 +1,90 @@
+"""The text model's compiled n-gram scorer (workers/core/text/_ngrams.c) against its Python reference: the same
+rows, the same sums, the same strongest rows, so the same predictions, on every corpus text."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import orjson
+import pytest
+
+from workers.core.normalize import normalize
+from workers.core.policy import load_policy
+from workers.core.text_model import END, START, TextModel, fold
+from workers.settings import DEFAULT_POLICY
+
+CORPUS = Path(__file__).resolve().parents[1] / "data/corpus"
+from workers.core.text._ngrams import NgramScorer  # no skip: ops/setup builds it, CI must fail without it
+
+
+@pytest.fixture(scope="module")
+def models() -> tuple[TextModel, TextModel]:
+    ref = load_policy(DEFAULT_POLICY).text_model
+    compiled = TextModel.load(ref.path, ref.sha256)
+    python = TextModel.load(ref.path, ref.sha256)
+    python._scorer = None  # the reference path: pyahocorasick and numpy
+    return compiled, python
+
+
+def corpus_texts() -> list[str]:
+    texts = []
+    for name in ("dev.events.jsonl", "test.events.jsonl"):
+        texts += [normalize(orjson.loads(line)["text"]).text for line in (CORPUS / name).read_bytes().splitlines()]
+    return texts + ["", "a", " ", "\x02 \x03", "１３８ ００００", "🙂" * 40, "刷单" * 3000, "dm me dm me " * 50]
+
+
+def test_the_shipped_model_uses_the_compiled_scorer(models):
+    compiled, _ = models
+    assert compiled.compiled, "workers/core/text/_ngrams.c is not built: run ops/setup"
+
+
+def test_compiled_and_python_paths_agree_on_every_corpus_text(models):
+    compiled, python = models
+    texts = corpus_texts()
+    assert len(texts) > 8000
+    for text in texts:
+        folded = fold(text)
+        sums_c, count_c, strongest_c = compiled._sums(folded)
+        sums_p, count_p, strongest_p = python._sums(folded)
+        assert count_c == count_p == len(python.rows(text)), text
+        assert strongest_c == strongest_p, text
+        assert sums_c == sums_p, text  # the same rows added in the same (ascending) order: bit for bit
+        assert compiled.predict(text) == python.predict(text), text
+
+
+def test_rows_are_distinct_and_extra_rows_count_once():
+    grams = ["a", "ab", "abc", None, "\x02a"]
+    weights = np.array([[1.0, 0.5], [2.0, -1.0], [4.0, 0.25], [8.0, 3.0], [16.0, 0.0]])
+    scorer = NgramScorer(grams, weights, 1)
+    sums, count, strongest = scorer.score(START + "abcab a" + END)
+    assert count == 4  # a, ab, abc, \x02a: each once however often it occurs
+    assert sums == [1.0 + 2.0 + 4.0 + 16.0, 0.5 - 1.0 + 0.25 + 0.0]
+    assert strongest == [4]
+    sums, count, strongest = scorer.score("xa", [3, 3, 0])  # a word row given twice, a found row again
+    assert (sums, count, strongest) == ([9.0, 3.5], 2, [3])
+    assert scorer.score("zzz") == ([0.0, 0.0], 0, None)
+    # characters outside the Basic Multilingual Plane are characters like any other
+    emoji = NgramScorer(["🙂", "🙂x"], np.array([[1.0], [2.0]]), 1)
+    assert emoji.score("a🙂x🙂") == ([3.0], 2, [1])
+
+
+def test_bad_tables_and_rows_are_refused_and_leave_the_scorer_usable():
+    w = np.zeros((2, 2))
+    with pytest.raises(ValueError, match="must have 1 to 3"):
+        NgramScorer(["abcd", "a"], w, 1)
+    with pytest.raises(ValueError, match="repeats"):
+        NgramScorer(["a", "a"], w, 1)
+    with pytest.raises(TypeError):
+        NgramScorer([1, "a"], w, 1)
+    with pytest.raises(ValueError, match="float64"):
+        NgramScorer(["a", "b"], np.zeros((2, 2), dtype=np.float32), 1)
+    with pytest.raises(ValueError, match="shape"):
+        NgramScorer(["a", "b", "c"], w, 1)
+    with pytest.raises(ValueError, match="ncat"):
+        NgramScorer(["a", "b"], w, 3)
+    scorer = NgramScorer(["a", "b"], np.array([[1.0, 0.0], [0.0, 1.0]]), 2)
+    with pytest.raises(IndexError):
+        scorer.score("ab", [5])
+    with pytest.raises(TypeError):
+        scorer.score("ab", ["x"])
+    assert scorer.score("b") == ([0.0, 1.0], 1, [1, 1])  # the failed calls left nothing behind

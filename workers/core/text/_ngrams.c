@@ -1,0 +1,250 @@
+/* The text model's hot loop in C: which vocabulary n-grams a text holds, and the sum of their weights.
+ *
+ * workers/core/text_model.py keeps the reference implementation in Python (pyahocorasick finds the
+ * vocabulary n-grams, numpy sums their weight rows); tests/unit/test_ngrams_ext.py checks that this module
+ * gives the same rows, sums and strongest rows on every corpus text. Python's path costs about 60 us per
+ * message, most of it one Python tuple per automaton match; this one a few microseconds.
+ *
+ * NgramScorer(grams, weights, ncat)
+ *   grams:   one entry per vocabulary row: a str of 1 to 3 characters (a character n-gram), or None for a row
+ *            this scorer does not look up itself (word features, passed to score() as extra rows)
+ *   weights: a C-contiguous float64 buffer of shape (len(grams), k)
+ *   ncat:    the first ncat columns are categories, whose strongest row score() reports
+ * score(text, extra_rows) -> (sums, count, strongest)
+ *   the distinct rows of the text's 1..3-character substrings found in the vocabulary, together with
+ *   extra_rows, taken in ascending row order (so sums are added in a fixed order): sums = list of k column
+ *   sums, count = number of distinct rows, strongest = per category the row of largest weight (first in row
+ *   order on ties), or None when no row was found.
+ *
+ * Pure: no I/O, holds the GIL throughout (calls never interleave on one scorer).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct {
+    PyObject_HEAD
+    uint64_t *keys;     /* open addressing, 0 = empty */
+    int32_t *rows;
+    uint64_t mask;
+    Py_ssize_t nrows;   /* vocabulary size */
+    Py_ssize_t k;       /* columns */
+    Py_ssize_t ncat;
+    double *weights;    /* nrows * k, owned copy */
+    uint64_t *seen;     /* bitmap over rows, all zero between calls */
+    Py_ssize_t seen_words;
+    double *sums;       /* scratch, k */
+} Scorer;
+
+/* Up to three code points (each below 0x110000, so c + 1 fits in 21 bits) packed into one non-zero key. */
+static inline uint64_t pack(const uint64_t *cs, int n) {
+    uint64_t key = 0;
+    for (int i = 0; i < n; i++) key |= (cs[i] + 1) << (21 * i);
+    return key;
+}
+
+static inline uint64_t slot_of(uint64_t key, uint64_t mask) {
+    return ((key * 0x9E3779B97F4A7C15ULL) >> 20) & mask;
+}
+
+static inline int32_t lookup(const Scorer *s, uint64_t key) {
+    uint64_t i = slot_of(key, s->mask);
+    while (s->keys[i]) {
+        if (s->keys[i] == key) return s->rows[i];
+        i = (i + 1) & s->mask;
+    }
+    return -1;
+}
+
+static void Scorer_dealloc(Scorer *s) {
+    PyMem_Free(s->keys);
+    PyMem_Free(s->rows);
+    PyMem_Free(s->weights);
+    PyMem_Free(s->seen);
+    PyMem_Free(s->sums);
+    Py_TYPE(s)->tp_free((PyObject *)s);
+}
+
+static int Scorer_init(Scorer *s, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"grams", "weights", "ncat", NULL};
+    PyObject *grams, *weights;
+    Py_buffer buf;
+    Py_ssize_t ncat;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!On", kwlist, &PyList_Type, &grams, &weights, &ncat))
+        return -1;
+    if (PyObject_GetBuffer(weights, &buf, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
+    int ok = 0;
+    Py_ssize_t n = PyList_GET_SIZE(grams);
+    if (buf.ndim != 2 || buf.shape == NULL || buf.shape[0] != n || buf.itemsize != sizeof(double)
+            || buf.format == NULL || strcmp(buf.format, "d") != 0) {
+        PyErr_SetString(PyExc_ValueError, "weights must be a C-contiguous float64 array of shape (len(grams), k)");
+        goto done;
+    }
+    if (ncat < 0 || ncat > buf.shape[1] || ncat > 64) {
+        PyErr_SetString(PyExc_ValueError, "ncat must be between 0 and the number of columns, and at most 64");
+        goto done;
+    }
+    s->nrows = n;
+    s->k = buf.shape[1];
+    s->ncat = ncat;
+    uint64_t cap = 16;
+    while (cap < (uint64_t)n * 2) cap <<= 1;
+    s->mask = cap - 1;
+    s->keys = PyMem_Calloc(cap, sizeof(uint64_t));
+    s->rows = PyMem_Calloc(cap, sizeof(int32_t));
+    s->weights = PyMem_Malloc((size_t)(n * s->k + 1) * sizeof(double));
+    s->seen_words = n / 64 + 1;
+    s->seen = PyMem_Calloc(s->seen_words, sizeof(uint64_t));
+    s->sums = PyMem_Malloc((size_t)(s->k + 1) * sizeof(double));
+    if (!s->keys || !s->rows || !s->weights || !s->seen || !s->sums) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    memcpy(s->weights, buf.buf, (size_t)(n * s->k) * sizeof(double));
+    for (Py_ssize_t r = 0; r < n; r++) {
+        PyObject *g = PyList_GET_ITEM(grams, r);
+        if (g == Py_None) continue;
+        if (!PyUnicode_Check(g)) {
+            PyErr_SetString(PyExc_TypeError, "grams must hold str or None");
+            goto done;
+        }
+        Py_ssize_t len = PyUnicode_GET_LENGTH(g);
+        if (len < 1 || len > 3) {
+            PyErr_Format(PyExc_ValueError, "gram %zd has %zd characters, must have 1 to 3", r, len);
+            goto done;
+        }
+        uint64_t cs[3];
+        for (Py_ssize_t i = 0; i < len; i++) cs[i] = PyUnicode_READ_CHAR(g, i);
+        uint64_t key = pack(cs, (int)len), i = slot_of(key, s->mask);
+        while (s->keys[i] && s->keys[i] != key) i = (i + 1) & s->mask;
+        if (s->keys[i] == key) {
+            PyErr_Format(PyExc_ValueError, "gram %zd repeats an earlier gram", r);
+            goto done;
+        }
+        s->keys[i] = key;
+        s->rows[i] = (int32_t)r;
+    }
+    ok = 1;
+done:
+    PyBuffer_Release(&buf);
+    return ok ? 0 : -1;
+}
+
+static inline void mark(Scorer *s, int32_t row, Py_ssize_t *lo, Py_ssize_t *hi) {
+    Py_ssize_t w = row >> 6;
+    s->seen[w] |= 1ULL << (row & 63);
+    if (w < *lo) *lo = w;
+    if (w > *hi) *hi = w;
+}
+
+static PyObject *Scorer_score(Scorer *s, PyObject *args) {
+    PyObject *text, *extra = Py_None;
+    if (!PyArg_ParseTuple(args, "U|O", &text, &extra)) return NULL;
+    if (extra != Py_None && !PyList_Check(extra)) {
+        PyErr_SetString(PyExc_TypeError, "extra_rows must be a list of row numbers or None");
+        return NULL;
+    }
+    Py_ssize_t lo = s->seen_words, hi = -1;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    uint64_t c0 = 0, c1 = 0, c2;  /* c0, c1: the two characters before position i, plus one (0 = none) */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        c2 = (uint64_t)PyUnicode_READ(kind, data, i) + 1;
+        int32_t r = lookup(s, c2);
+        if (r >= 0) mark(s, r, &lo, &hi);
+        if (c1) {
+            r = lookup(s, c1 | (c2 << 21));
+            if (r >= 0) mark(s, r, &lo, &hi);
+            if (c0) {
+                r = lookup(s, c0 | (c1 << 21) | (c2 << 42));
+                if (r >= 0) mark(s, r, &lo, &hi);
+            }
+        }
+        c0 = c1;
+        c1 = c2;
+    }
+    if (extra != Py_None) {
+        for (Py_ssize_t j = 0; j < PyList_GET_SIZE(extra); j++) {
+            Py_ssize_t r = PyLong_AsSsize_t(PyList_GET_ITEM(extra, j));
+            if (r == -1 && PyErr_Occurred()) goto fail;
+            if (r < 0 || r >= s->nrows) {
+                PyErr_Format(PyExc_IndexError, "extra row %zd is outside the vocabulary", r);
+                goto fail;
+            }
+            mark(s, (int32_t)r, &lo, &hi);
+        }
+    }
+    const Py_ssize_t k = s->k, ncat = s->ncat;
+    double *sums = s->sums;
+    for (Py_ssize_t c = 0; c < k; c++) sums[c] = 0.0;
+    Py_ssize_t count = 0;
+    Py_ssize_t strongest[64];
+    double best[64];
+    for (Py_ssize_t w = lo; w <= hi; w++) {
+        uint64_t bits = s->seen[w];
+        s->seen[w] = 0;
+        while (bits) {
+            Py_ssize_t row = (w << 6) + __builtin_ctzll(bits);
+            bits &= bits - 1;
+            const double *wr = s->weights + row * k;
+            for (Py_ssize_t c = 0; c < k; c++) sums[c] += wr[c];
+            for (Py_ssize_t c = 0; c < ncat; c++) {
+                if (count == 0 || wr[c] > best[c]) {
+                    best[c] = wr[c];
+                    strongest[c] = row;
+                }
+            }
+            count++;
+        }
+    }
+    PyObject *out_sums = PyList_New(k);
+    if (!out_sums) return NULL;
+    for (Py_ssize_t c = 0; c < k; c++) PyList_SET_ITEM(out_sums, c, PyFloat_FromDouble(sums[c]));
+    PyObject *out_strongest;
+    if (count == 0) {
+        out_strongest = Py_NewRef(Py_None);
+    } else {
+        out_strongest = PyList_New(ncat);
+        if (!out_strongest) { Py_DECREF(out_sums); return NULL; }
+        for (Py_ssize_t c = 0; c < ncat; c++) PyList_SET_ITEM(out_strongest, c, PyLong_FromSsize_t(strongest[c]));
+    }
+    return Py_BuildValue("(NnN)", out_sums, count, out_strongest);
+fail:
+    for (Py_ssize_t w = lo; w <= hi; w++) s->seen[w] = 0;  /* leave the bitmap clean for the next call */
+    return NULL;
+}
+
+static PyMethodDef Scorer_methods[] = {
+    {"score", (PyCFunction)Scorer_score, METH_VARARGS,
+     "score(text, extra_rows=None) -> (sums, count, strongest): see the module's documentation."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ScorerType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "workers.core.text._ngrams.NgramScorer",
+    .tp_basicsize = sizeof(Scorer),
+    .tp_dealloc = (destructor)Scorer_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "The distinct vocabulary n-grams (1 to 3 characters) of a text and the sums of their weight rows.",
+    .tp_methods = Scorer_methods,
+    .tp_init = (initproc)Scorer_init,
+    .tp_new = PyType_GenericNew,
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_ngrams", "The text model's n-gram scoring in C (see _ngrams.c).", -1, NULL,
+};
+
+PyMODINIT_FUNC PyInit__ngrams(void) {
+    if (PyType_Ready(&ScorerType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (!m) return NULL;
+    if (PyModule_AddObjectRef(m, "NgramScorer", (PyObject *)&ScorerType) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
