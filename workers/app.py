@@ -127,7 +127,8 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
     counters = (RedisCounters(client, policy, settings.effective_redis_prefix,
                               buckets=settings.redis_tag_buckets)
                 if settings.counters_enabled else None)
-    seen = (RedisSeen(client, settings.effective_redis_prefix, settings.dedup_ttl_seconds)
+    seen = (RedisSeen(client, settings.effective_redis_prefix, settings.dedup_ttl_seconds,
+                      buckets=settings.redis_tag_buckets)
             if settings.dedup_ttl_seconds > 0 else None)
 
     @app.agent(source, name="moderate")

@@ -59,8 +59,8 @@ class Settings(BaseSettings):
     redis_outage: Literal["pause", "degrade"] = "pause"
     # Counters (Redis) on or off. Off: text-only decisions, NOT marked degraded (benchmarks, emergencies).
     counters_enabled: bool = True
-    # Redis Cluster hash tags per key kind (accounts, campaign bands, handles). 0: every key is its own tag
-    # ({acct:ID}), one script call per key; N: keys hash into N tags per kind, one script call per tag and
+    # Redis Cluster hash tags per key kind (accounts, campaign bands, handles, seen event ids). 0: every key is
+    # its own tag ({acct:ID}), one script call per key; N: keys hash into N tags per kind, one script call per tag and
     # batch (fewer calls, N slots per kind). Changing it changes key names (counts start over).
     redis_tag_buckets: int = Field(64, ge=0, le=16384)
     # Kafka processing guarantee (issue #5). at_least_once: outputs are delivered before offsets are committed;

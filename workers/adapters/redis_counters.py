@@ -15,27 +15,21 @@ no two share a key). A batch that fails half-way is counted again whole when ret
 """
 from __future__ import annotations
 
-import hashlib
-import logging
 import zlib
-from importlib import resources
 from typing import Sequence
 
 import redis.asyncio as redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from redis.exceptions import NoScriptError, RedisError
+from redis.exceptions import RedisError
+
+from workers.adapters.lua_scripts import LuaScripts
 
 from workers.core.policy import Policy
 from workers.core.signals import ACCOUNT, CAMPAIGN, HANDLE, CounterReading, Observation, Ops, assemble, key_name, plan
 from workers.errors import CountersUnavailable
 
-log = logging.getLogger("modworker.counters")
 DEFAULT_BUCKETS = 64  # as workers.settings.Settings.redis_tag_buckets (0: every key is its own hash tag)
-
-
-def _lua(name: str) -> str:
-    return resources.files("workers.adapters").joinpath("lua", name).read_text(encoding="utf-8")
 
 
 class RedisCounters:
@@ -58,20 +52,12 @@ class RedisCounters:
         cw, hw = c.campaign.window_seconds * s, c.handle_spread.window_seconds * s
         self._campaign_args = [cw, late, cw + late + grace]
         self._handle_args = [hw, late, hw + late + grace]
-        self._scripts = {"account": _lua("account.lua"), "spread": _lua("spread.lua")}
-        # SHA1 computed here: the first batch meets NOSCRIPT, loads the scripts and sends its calls again.
-        self._sha = {name: hashlib.sha1(text.encode()).hexdigest() for name, text in self._scripts.items()}
-        self._loaded = False  # by this process: a NOSCRIPT after that means Redis lost them
+        self._scripts = LuaScripts(client, {"account": "account.lua", "spread": "spread.lua"}, "counter")
 
     @classmethod
     def from_url(cls, url: str, policy: Policy, prefix: str = "mw:", buckets: int = DEFAULT_BUCKETS) -> "RedisCounters":
         client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
         return cls(client, policy, prefix, buckets)
-
-    async def _load_scripts(self) -> None:
-        for name, text in self._scripts.items():
-            sha = await self._r.script_load(text)
-            self._sha[name] = sha.decode() if isinstance(sha, bytes) else sha
 
     def _tagged(self, kind: str, ident: str) -> tuple[str, str]:
         """(hash tag, Redis key) of a counter key."""
@@ -101,32 +87,6 @@ class RedisCounters:
             calls.append((script, keys, args))
             layout.append(order)
 
-    async def _run(self, calls: list[tuple[str, list, list]]) -> list:
-        """Send every call in one pipeline; NOSCRIPT ones are sent again after loading the scripts."""
-        pipe = self._r.pipeline(transaction=False)
-        for script, keys, args in calls:
-            pipe.evalsha(self._sha[script], len(keys), *keys, *args)
-        results = await pipe.execute(raise_on_error=False)
-        retry = [i for i, r in enumerate(results) if isinstance(r, NoScriptError)]
-        if retry:
-            if self._loaded:
-                log.warning("Redis lost the counter scripts (restart or SCRIPT FLUSH): loading them again",
-                            extra={"calls": len(retry)})
-            else:
-                log.info("loading the counter scripts into Redis", extra={"calls": len(retry)})
-            await self._load_scripts()
-            self._loaded = True
-            pipe = self._r.pipeline(transaction=False)
-            for i in retry:
-                script, keys, args = calls[i]
-                pipe.evalsha(self._sha[script], len(keys), *keys, *args)
-            for i, r in zip(retry, await pipe.execute(raise_on_error=False)):
-                results[i] = r
-        for r in results:
-            if isinstance(r, Exception):
-                raise r
-        return results
-
     async def observe(self, batch: Sequence[Observation]) -> list[CounterReading]:
         if not batch:
             return []
@@ -139,7 +99,7 @@ class RedisCounters:
         n_campaign = len(calls)
         self._calls("spread", HANDLE, self._handle_args, p.handles, calls, layout)
         try:
-            results = await self._run(calls)
+            results = await self._scripts.run(calls)
         except (RedisError, OSError) as exc:
             raise CountersUnavailable(f"{type(exc).__name__}: {exc}") from exc
         accounts: dict[str, list] = {}
