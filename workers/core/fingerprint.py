@@ -54,7 +54,7 @@ def skeleton(norm: Normalized, handles: Iterable[Handle] = ()) -> list[str]:
 
 def content_hash(tokens: list[str], min_chars: int) -> str:
     """Hash of the skeleton for identical-content counting; NONE16 when it has fewer than min_chars letters."""
-    if sum(len(t) for t in tokens) < min_chars:
+    if sum(map(len, tokens)) < min_chars:
         return NONE16
     return digest16("\x1f".join(tokens))
 
