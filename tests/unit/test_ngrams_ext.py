@@ -10,7 +10,7 @@ import pytest
 
 from workers.core.normalize import normalize
 from workers.core.policy import load_policy
-from workers.core.text_model import END, START, TextModel, fold
+from workers.core.text_model import END, START, WORD, TextModel, fold, word_features
 from workers.settings import DEFAULT_POLICY
 
 CORPUS = Path(__file__).resolve().parents[1] / "data/corpus"
@@ -66,6 +66,18 @@ def test_rows_are_distinct_and_extra_rows_count_once():
     # characters outside the Basic Multilingual Plane are characters like any other
     emoji = NgramScorer(["🙂", "🙂x"], np.array([[1.0], [2.0]]), 1)
     assert emoji.score("a🙂x🙂") == ([3.0], 2, [1])
+
+
+def test_words_and_pairs_of_adjacent_words_are_looked_up_like_word_features():
+    grams = ["\x04dm", "\x04dm me", "\x04me now", "\x04now", "\x04é", "z"]
+    scorer = NgramScorer(grams, np.array([[1.0], [2.0], [4.0], [8.0], [16.0], [32.0]]), 1)
+    text = "dm 00 me,now dmx"  # a pair spans whatever separates two runs of a-z; "dmx" is not "dm"
+    assert word_features(text) == [WORD + w for w in ("dm", "me", "now", "dmx")] + \
+        [WORD + p for p in ("dm me", "me now", "now dmx")]
+    assert scorer.score(text) == ([1.0 + 2.0 + 4.0 + 8.0], 4, [3])
+    assert scorer.score("DM ME é") == ([0.0], 0, None)  # only a-z: the model reads lower-cased, folded text
+    with pytest.raises(ValueError, match="repeats"):
+        NgramScorer(["\x04dm", "\x04dm"], np.zeros((2, 1)), 1)
 
 
 def test_bad_tables_and_rows_are_refused_and_leave_the_scorer_usable():

@@ -142,7 +142,8 @@ class TextModel:
         # The compiled scorer reads character n-grams of up to 3 characters (the shipped model's `ngram`).
         self._scorer = None
         if NgramScorer is not None and self.ngram <= 3 and vocab:
-            self._scorer = NgramScorer([None if g.startswith(WORD) else g for g in vocab],
+            # word features too (the scorer finds the runs of a-z itself) when the model reads them
+            self._scorer = NgramScorer([None if g.startswith(WORD) and not self.words else g for g in vocab],
                                        np.ascontiguousarray(w), len(self.categories))
 
     @property
@@ -188,7 +189,7 @@ class TextModel:
         those rows, and per category the row of largest weight (None without rows)."""
         stripped = folded.strip()
         if self._scorer is not None:
-            return self._scorer.score(START + stripped + END, self._word_row_list(stripped) or None)
+            return self._scorer.score(START + stripped + END)
         idx = self._rows(stripped) if self.vocab else []
         if not idx:
             return [0.0] * len(self._bias), 0, None

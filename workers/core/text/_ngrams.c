@@ -6,13 +6,14 @@
  * message, most of it one Python tuple per automaton match; this one a few microseconds.
  *
  * NgramScorer(grams, weights, ncat)
- *   grams:   one entry per vocabulary row: a str of 1 to 3 characters (a character n-gram), or None for a row
- *            this scorer does not look up itself (word features, passed to score() as extra rows)
+ *   grams:   one entry per vocabulary row: a str of 1 to 3 characters (a character n-gram); a str "\x04" + word
+ *            or "\x04" + word + " " + word (a Latin word or a pair of adjacent words, as
+ *            text_model.word_features makes them); or None for a row this scorer does not look up itself
  *   weights: a C-contiguous float64 buffer of shape (len(grams), k)
  *   ncat:    the first ncat columns are categories, whose strongest row score() reports
  * score(text, extra_rows) -> (sums, count, strongest)
- *   the distinct rows of the text's 1..3-character substrings found in the vocabulary, together with
- *   extra_rows, taken in ascending row order (so sums are added in a fixed order): sums = list of k column
+ *   the distinct rows of the text's 1..3-character substrings found in the vocabulary, of its words (runs of
+ *   a-z) and pairs of adjacent words found in the vocabulary, together with extra_rows, taken in ascending row order (so sums are added in a fixed order): sums = list of k column
  *   sums, count = number of distinct rows, strongest = per category the row of largest weight (first in row
  *   order on ties), or None when no row was found.
  *
@@ -35,7 +36,22 @@ typedef struct {
     uint64_t *seen;     /* bitmap over rows, all zero between calls */
     Py_ssize_t seen_words;
     double *sums;       /* scratch, k */
+    /* word features: open addressing on a 64-bit FNV-1a hash, each entry verified against its characters */
+    uint64_t *whash;
+    int32_t *wentry;    /* -1 = empty, else an index into wrow / woff / wlen */
+    uint64_t wmask;
+    int32_t *wrow;
+    Py_ssize_t *woff, *wlen;
+    Py_UCS4 *wchars;    /* the characters of every word feature (without its "\x04"), one after the other */
+    Py_ssize_t nwords;
 } Scorer;
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+static inline uint64_t fnv(uint64_t h, Py_UCS4 c) {
+    return (h ^ (uint64_t)c) * FNV_PRIME;
+}
 
 /* Up to three code points (each below 0x110000, so c + 1 fits in 21 bits) packed into one non-zero key. */
 static inline uint64_t pack(const uint64_t *cs, int n) {
@@ -58,6 +74,12 @@ static inline int32_t lookup(const Scorer *s, uint64_t key) {
 }
 
 static void Scorer_dealloc(Scorer *s) {
+    PyMem_Free(s->whash);
+    PyMem_Free(s->wentry);
+    PyMem_Free(s->wrow);
+    PyMem_Free(s->woff);
+    PyMem_Free(s->wlen);
+    PyMem_Free(s->wchars);
     PyMem_Free(s->keys);
     PyMem_Free(s->rows);
     PyMem_Free(s->weights);
@@ -102,6 +124,7 @@ static int Scorer_init(Scorer *s, PyObject *args, PyObject *kwds) {
         goto done;
     }
     memcpy(s->weights, buf.buf, (size_t)(n * s->k) * sizeof(double));
+    Py_ssize_t nwords = 0, nchars = 0;
     for (Py_ssize_t r = 0; r < n; r++) {
         PyObject *g = PyList_GET_ITEM(grams, r);
         if (g == Py_None) continue;
@@ -109,7 +132,55 @@ static int Scorer_init(Scorer *s, PyObject *args, PyObject *kwds) {
             PyErr_SetString(PyExc_TypeError, "grams must hold str or None");
             goto done;
         }
+        if (PyUnicode_GET_LENGTH(g) > 1 && PyUnicode_READ_CHAR(g, 0) == 0x04) {
+            nwords++;
+            nchars += PyUnicode_GET_LENGTH(g) - 1;
+        }
+    }
+    uint64_t wcap = 16;
+    while (wcap < (uint64_t)nwords * 2) wcap <<= 1;
+    s->wmask = wcap - 1;
+    s->whash = PyMem_Calloc(wcap, sizeof(uint64_t));
+    s->wentry = PyMem_Malloc(wcap * sizeof(int32_t));
+    s->wrow = PyMem_Malloc((size_t)(nwords + 1) * sizeof(int32_t));
+    s->woff = PyMem_Malloc((size_t)(nwords + 1) * sizeof(Py_ssize_t));
+    s->wlen = PyMem_Malloc((size_t)(nwords + 1) * sizeof(Py_ssize_t));
+    s->wchars = PyMem_Malloc((size_t)(nchars + 1) * sizeof(Py_UCS4));
+    if (!s->whash || !s->wentry || !s->wrow || !s->woff || !s->wlen || !s->wchars) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (uint64_t i = 0; i < wcap; i++) s->wentry[i] = -1;
+    for (Py_ssize_t r = 0; r < n; r++) {
+        PyObject *g = PyList_GET_ITEM(grams, r);
+        if (g == Py_None) continue;
         Py_ssize_t len = PyUnicode_GET_LENGTH(g);
+        if (len > 1 && PyUnicode_READ_CHAR(g, 0) == 0x04) {
+            Py_ssize_t e = s->nwords, off = e ? s->woff[e - 1] + s->wlen[e - 1] : 0;
+            uint64_t h = FNV_OFFSET;
+            for (Py_ssize_t i = 1; i < len; i++) {
+                Py_UCS4 c = PyUnicode_READ_CHAR(g, i);
+                s->wchars[off + i - 1] = c;
+                h = fnv(h, c);
+            }
+            s->woff[e] = off;
+            s->wlen[e] = len - 1;
+            s->wrow[e] = (int32_t)r;
+            uint64_t i = h & s->wmask;
+            while (s->wentry[i] >= 0) {
+                Py_ssize_t o = s->wentry[i];
+                if (s->whash[i] == h && s->wlen[o] == len - 1
+                        && memcmp(s->wchars + s->woff[o], s->wchars + off, (size_t)(len - 1) * sizeof(Py_UCS4)) == 0) {
+                    PyErr_Format(PyExc_ValueError, "gram %zd repeats an earlier gram", r);
+                    goto done;
+                }
+                i = (i + 1) & s->wmask;
+            }
+            s->whash[i] = h;
+            s->wentry[i] = (int32_t)e;
+            s->nwords++;
+            continue;
+        }
         if (len < 1 || len > 3) {
             PyErr_Format(PyExc_ValueError, "gram %zd has %zd characters, must have 1 to 3", r, len);
             goto done;
@@ -129,6 +200,34 @@ static int Scorer_init(Scorer *s, PyObject *args, PyObject *kwds) {
 done:
     PyBuffer_Release(&buf);
     return ok ? 0 : -1;
+}
+
+/* The row of the word feature made of text[a, a + alen), then (when blen > 0) " " and text[b, b + blen). */
+static int32_t word_row(const Scorer *s, int kind, const void *data, Py_ssize_t a, Py_ssize_t alen,
+                        Py_ssize_t b, Py_ssize_t blen) {
+    uint64_t h = FNV_OFFSET;
+    for (Py_ssize_t i = 0; i < alen; i++) h = fnv(h, PyUnicode_READ(kind, data, a + i));
+    Py_ssize_t len = alen;
+    if (blen > 0) {
+        h = fnv(h, ' ');
+        for (Py_ssize_t i = 0; i < blen; i++) h = fnv(h, PyUnicode_READ(kind, data, b + i));
+        len += 1 + blen;
+    }
+    for (uint64_t i = h & s->wmask; s->wentry[i] >= 0; i = (i + 1) & s->wmask) {
+        Py_ssize_t e = s->wentry[i];
+        if (s->whash[i] != h || s->wlen[e] != len) continue;
+        const Py_UCS4 *w = s->wchars + s->woff[e];
+        Py_ssize_t j = 0;
+        for (; j < alen && w[j] == PyUnicode_READ(kind, data, a + j); j++) {}
+        if (j < alen) continue;
+        if (blen > 0) {
+            if (w[alen] != ' ') continue;
+            for (j = 0; j < blen && w[alen + 1 + j] == PyUnicode_READ(kind, data, b + j); j++) {}
+            if (j < blen) continue;
+        }
+        return s->wrow[e];
+    }
+    return -1;
 }
 
 static inline void mark(Scorer *s, int32_t row, Py_ssize_t *lo, Py_ssize_t *hi) {
@@ -164,6 +263,23 @@ static PyObject *Scorer_score(Scorer *s, PyObject *args) {
         }
         c0 = c1;
         c1 = c2;
+    }
+    if (s->nwords) {  /* runs of a-z, and each with the run before it */
+        Py_ssize_t prev = -1, prevlen = 0;
+        for (Py_ssize_t i = 0; i < n;) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (c < 'a' || c > 'z') { i++; continue; }
+            Py_ssize_t start = i;
+            while (i < n && (c = PyUnicode_READ(kind, data, i)) >= 'a' && c <= 'z') i++;
+            int32_t r = word_row(s, kind, data, start, i - start, 0, 0);
+            if (r >= 0) mark(s, r, &lo, &hi);
+            if (prev >= 0) {
+                r = word_row(s, kind, data, prev, prevlen, start, i - start);
+                if (r >= 0) mark(s, r, &lo, &hi);
+            }
+            prev = start;
+            prevlen = i - start;
+        }
     }
     if (extra != Py_None) {
         for (Py_ssize_t j = 0; j < PyList_GET_SIZE(extra); j++) {
@@ -235,7 +351,8 @@ static PyTypeObject ScorerType = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_ngrams", "The text model's n-gram scoring in C (see _ngrams.c).", -1, NULL,
+    PyModuleDef_HEAD_INIT, "_ngrams", "The text model's n-gram scoring in C (see _ngrams.c).", -1, NULL, NULL, NULL,
+    NULL, NULL,
 };
 
 PyMODINIT_FUNC PyInit__ngrams(void) {
