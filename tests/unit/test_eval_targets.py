@@ -25,10 +25,12 @@ TARGETS = {
     "benign flagged": 0.01,
     "hard negatives flagged": 0.03,
 }
-# Measured 2026-11-28, policy 2026-11-28.9, 1,326 test messages (holdout5/, its one evaluation): every target met
-# (benign flagged 0.93%, hard negatives 1.25%). On dev, cross-validation by writer still gives about 1.9% and
-# 3.0% for the two rates (README, "Detection quality"): a split of this size moves by about a point.
-SHORTFALLS: dict[str, str] = {}
+# Measured 2026-11-28, policy 2026-11-28.10, 1,326 test messages (holdout5/, its second evaluation: the first,
+# policy .9, met every target with 0.93% and 1.25%; .10 adds 700 dev messages, chosen on dev). On dev,
+# cross-validation by writer gives about 1.9% and 2.9% for the two rates (README, "Detection quality").
+SHORTFALLS: dict[str, str] = {
+    "benign flagged": "1.08% measured (7/646, target 1%)",
+}
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Build the development and test splits of the labeled corpus from the hand-written files.
 
-- dev:  every message of src/ (4,784), holdout/ (686), holdout2/ (480), holdout3/ (1,327) and holdout4/ (1,329):
-  8,606.
+- dev:  every message of src/ (5,484), holdout/ (686), holdout2/ (480), holdout3/ (1,327) and holdout4/ (1,329):
+  9,306.
   Detectors, the text model (ops/model/train.py) and the policy are tuned and trained on it only.
 - test: every message of holdout5/, written by seven writers who read neither the detectors nor any other
   corpus file, and never used for tuning: only `tests/unit/test_eval_targets.py` (and the evaluation
@@ -11,7 +11,8 @@ evaluated once and retired into dev; holdout/ and holdout2/ were then the test s
 (aggregate figures only) and retired into dev in session 3 with src/more_*.jsonl (1,750) added; holdout3/
 was then evaluated once and retired into dev as well, and holdout4/ written. In session 4 holdout4/ (evaluated
 twice) was retired into dev with src/more2_hardneg_01.jsonl (200), and holdout5/ written (1,326 after dropping
-4 short everyday replies that equal or nearly equal a dev message: "好的👌", "ok", "嗯嗯", a laugh).
+4 short everyday replies that equal or nearly equal a dev message: "好的👌", "ok", "嗯嗯", a laugh) and
+evaluated once; then src/en_*.jsonl (700, mostly English: the weakest language in cross-validation) was added.
 Run: python tests/data/corpus/build_splits.py
 Outputs, for SPLIT in dev and test:
   SPLIT.events.jsonl  MessageEvent lines (one account per message, one minute apart: no counter interplay)
