@@ -176,18 +176,29 @@ CRAFTED = {
 }
 
 
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(load_policy(DEFAULT_POLICY))
+
+
 @pytest.mark.parametrize("name", list(CRAFTED))
-def test_crafted_100kb_message_is_decided_quickly(name):
-    engine = Engine(load_policy(DEFAULT_POLICY))
+def test_crafted_100kb_message_is_decided_quickly(engine, name):
+    """Prints the time of one decision: the first, and the median of three (the first can include a pause of
+    the garbage collector, 30-40 ms for a full collection in this process, which hits whatever event is being
+    decided, not the crafted one in particular). Bounded loosely here: timings are benchmarks, not tests."""
     event = MessageEvent.model_validate({
         "event_id": "crafted", "account_id": "a", "surface": "group", "conversation_id": "c",
         "text": CRAFTED[name], "sent_at": "2026-11-28T00:00:00Z",
     })
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        engine.decide_text_only(event)  # the policy truncates the text for detection
+        times.append(time.perf_counter() - started)
     started = time.perf_counter()
-    engine.decide_text_only(event)  # the policy truncates the text for detection
-    decided = time.perf_counter()
     base._scan_text(normalize(CRAFTED[name]).text)  # the scan alone takes all of it
-    scanned = time.perf_counter()
-    print(f"{name}: {len(CRAFTED[name])} chars, decided in {(decided - started) * 1000:.0f} ms, "
-          f"all scanned in {(scanned - decided) * 1000:.0f} ms")
-    assert decided - started < 1.0 and scanned - decided < 1.0
+    scanned = time.perf_counter() - started
+    print(f"{name}: {len(CRAFTED[name])} chars, decided in {times[0] * 1000:.0f} ms (median of 3: "
+          f"{sorted(times)[1] * 1000:.0f} ms), all scanned in {scanned * 1000:.0f} ms")
+    decided = times[0]
+    assert decided < 1.0 and scanned < 1.0
