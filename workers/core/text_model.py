@@ -28,7 +28,7 @@ from workers.core.findings import Finding
 
 try:  # the n-gram scoring in C (workers/core/text/_ngrams.c, built by ops/setup); same results as below
     from workers.core.text._ngrams import NgramScorer
-except ImportError:  # not built (e.g. run from a bare checkout): the Python path, about 60 us slower a message
+except ImportError:  # not built (e.g. run from a bare checkout): the Python path, several times slower
     NgramScorer = None
 
 DETECTOR = "text_model"
@@ -125,19 +125,11 @@ class TextModel:
         self.weights = w
         self._owner = [next(j for j, c in enumerate(self.categories) if s.startswith(c + "."))
                        for s in self.subtypes]
-        # One C pass finds every vocabulary n-gram in the folded text: the same set `features` gives,
-        # intersected with the vocabulary, without building and hashing every n-gram in Python.
-        # Word features are looked up by name.
-        self._automaton = ahocorasick.Automaton()
-        self._word_rows: dict[str, int] = {}
-        for i, g in enumerate(vocab):
-            if g.startswith(WORD):
-                self._word_rows[g] = i
-            else:
-                self._automaton.add_word(g, i)
+        # The Python path (reference, fallback): word features are looked up by name, n-grams by an automaton
+        # built on first use (`_grams`), so a model scored in C does not build it.
+        self._word_rows = {g: i for i, g in enumerate(vocab) if g.startswith(WORD)}
         self._has_grams = len(self._word_rows) < len(vocab)
-        if self._has_grams:
-            self._automaton.make_automaton()
+        self._automaton: ahocorasick.Automaton | None = None
         self._bias = self.bias.tolist()
         # The compiled scorer reads character n-grams of up to 3 characters (the shipped model's `ngram`).
         self._scorer = None
@@ -172,9 +164,21 @@ class TextModel:
         """Vocabulary rows of the text's n-grams (the features of `features`, in the vocabulary)."""
         return self._rows(fold(text).strip()) if self.vocab else []
 
+    def _grams(self) -> ahocorasick.Automaton:
+        """One C pass finds every vocabulary n-gram in the folded text: the same set `features` gives,
+        intersected with the vocabulary, without building and hashing every n-gram in Python."""
+        if self._automaton is None:
+            automaton = ahocorasick.Automaton()
+            for i, g in enumerate(self.vocab):
+                if not g.startswith(WORD):
+                    automaton.add_word(g, i)
+            automaton.make_automaton()
+            self._automaton = automaton
+        return self._automaton
+
     def _rows(self, folded: str) -> list[int]:
         """Ascending, so weight rows are always added in the same order (the compiled scorer's order)."""
-        rows = {i for _, i in self._automaton.iter(START + folded + END)} if self._has_grams else set()
+        rows = {i for _, i in self._grams().iter(START + folded + END)} if self._has_grams else set()
         rows.update(self._word_row_list(folded))
         return sorted(rows)
 
