@@ -235,12 +235,12 @@ def test_one_script_call_covers_the_keys_of_one_hash_tag(stack):
         store = Store(kind)
         try:
             made = []
-            original = store.impl._run
+            original = store.impl._scripts.run
 
             async def spy(c, original=original, made=made):
                 made.extend(c)
                 return await original(c)
-            store.impl._run = spy
+            store.impl._scripts.run = spy
             store.observe(batch)
             for _, keys, _ in made:
                 assert len({k[k.index("{"):k.index("}") + 1] for k in keys}) == 1
