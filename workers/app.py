@@ -123,6 +123,9 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
     enforcements = app.topic(settings.decision_topic, value_serializer="raw", key_serializer="raw")
     deadletters = app.topic(settings.failure_topic, value_serializer="raw", key_serializer="raw")
     engine = Engine(policy)
+    if engine.model is not None and not engine.model.compiled:
+        log.warning("the text model runs on its Python path: workers/core/text/_ngrams.c is not built (run "
+                    "ops/setup, or install with a C compiler); the same decisions, several times slower")
     client = redis_client(settings) if settings.counters_enabled or settings.dedup_ttl_seconds > 0 else None
     counters = (RedisCounters(client, policy, settings.effective_redis_prefix,
                               buckets=settings.redis_tag_buckets)

@@ -2,6 +2,7 @@
 rows, the same sums, the same strongest rows, so the same predictions, on every corpus text."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -100,3 +101,17 @@ def test_bad_tables_and_rows_are_refused_and_leave_the_scorer_usable():
     with pytest.raises(TypeError):
         scorer.score("ab", ["x"])
     assert scorer.score("b") == ([0.0, 1.0], 1, [1, 1])  # the failed calls left nothing behind
+
+
+def test_a_worker_without_the_compiled_scorer_says_so_at_startup(monkeypatch, caplog):
+    from workers import app as worker_app
+    from workers.core import text_model
+    from workers.metrics import Metrics
+    from workers.settings import Settings
+
+    with caplog.at_level(logging.WARNING, logger="modworker.app"):
+        worker_app.build_app(Settings(), Metrics())
+        assert "Python path" not in caplog.text
+        monkeypatch.setattr(text_model, "NgramScorer", None)
+        worker_app.build_app(Settings(), Metrics())
+    assert "the text model runs on its Python path" in caplog.text
