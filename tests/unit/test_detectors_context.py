@@ -26,6 +26,8 @@ def weights(detector, text: str) -> dict[str, float]:
     "唔好信呀！有人喺群入面话幫手轉發廣告，一條10蚊",
     "群里那个说扫码帮忙验证就给红包的，大家别扫，扫了号会被封",
     "把自己的微信号租给别人用，出了事就是帮信罪，几十块钱不值得",
+    "If a 'recruiter' texts you about earning 500 a day liking videos, just block. My cousin paid 'fees' for weeks",
+    "No real doctor sells a tea that 'cures diabetes in 30 days' by DM. Please tell your parents",
 ])
 def test_warnings_damp(text):
     assert weights(WarningContext(), text).get("context.warning", 0) <= -0.6
@@ -53,6 +55,8 @@ def test_news_damps(text):
     "朋友叫我去柬埔寨做客服，说月薪两万还包住，你们觉得靠不靠谱",
     "帮陌生人刷个脸认证就给80块，这样会出事吗",
     "Is there a way to check if this recruiter is real? She wants a training fee before I start",
+    "rent my old WhatsApp number for $20 a week = scam?",
+    "Got a DM saying I won a lucky draw and must add their agent to claim it. Safe to ignore?",
 ])
 def test_questions_damp(text):
     assert weights(QuestionContext(), text)["context.question"] <= -0.5
@@ -74,3 +78,44 @@ def test_employer_context_needs_a_workplace():
     assert found["context.workplace"] < 0 and found["context.benefits"] < 0
     assert weights(EmployerContext(), "兼职打字员，¥10/hour，日结") == {}  # hourly pay alone is no employer
     assert weights(EmployerContext(), "remote job 月薪¥12000 无需interview 在家做") == {}  # negated interview
+
+
+# --- context when only the text model flags a message ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def engine():
+    from workers.core.engine import Engine
+    from workers.core.policy import load_policy
+    from workers.settings import DEFAULT_POLICY
+    return Engine(load_policy(DEFAULT_POLICY))
+
+
+def analysed(engine, text: str):
+    from schemas.models import MessageEvent
+    event = MessageEvent.model_validate({"event_id": "e", "account_id": "a", "surface": "group",
+                                         "conversation_id": "g", "text": text, "sent_at": "2026-11-28T00:00:00Z"})
+    analysis = engine.analyze(event)
+    return analysis, engine.decide(event, analysis)
+
+
+def test_a_question_damps_the_model_when_no_rule_topic_fired(engine):
+    text = "Got this: 'Join our VIP stock group, teacher gives daily picks, add WhatsApp'. Safe to ignore?"
+    analysis, decision = analysed(engine, text)
+    assert not [f for f in analysis.findings if f.label and f.detector != "text_model"]  # no rule topic
+    model = max(f.weight for f in analysis.findings if f.detector == "text_model")
+    assert model * engine.model_share >= 0.5  # the model alone would flag it
+    assert "context.question" in {f.rule_id for f in analysis.findings}
+    assert decision.action == "allow"
+
+
+def test_without_a_topic_only_the_warning_is_asked_not_reported_speech():
+    # scams open with "a friend introduced me" as often as warnings do: the model-only path leaves it out
+    text = "有人说帮发朋友圈一天赚200，千万别信"
+    assert {"context.warning", "context.reported_speech"} <= set(weights(WarningContext(), text + " 兼职"))
+    assert [f.rule_id for f in WarningContext().context(ctx(text))] == ["context.warning"]
+    assert WarningContext().context(ctx("朋友介绍的，效果真的好，私信我")) == []
+
+
+def test_context_is_not_asked_when_nothing_could_be_flagged(engine):
+    analysis, decision = analysed(engine, "Beware of the rain tomorrow, is this umbrella legit? 😂")
+    assert analysis.findings == () and decision.action == "allow"

@@ -53,6 +53,10 @@ class Engine:
         # made, which saves mapping their evidence spans for most messages.
         lowest = min([policy.label_min_score] + [min(t.values()) for t in policy.thresholds.values() if t])
         self.model_floor = max(0.05, (lowest - (1.0 - self.model_share)) / self.model_share) if ref else 1.0
+        # Without a rule topic only the model can flag a message, from share * model >= lowest on: then the
+        # context cues that damp the model too (`damps_model`: warnings, news, questions) are asked as well.
+        self._model_only_bar = lowest / self.model_share if ref else float("inf")
+        self._model_context = tuple(d for d in self.detectors if getattr(d, "damps_model", False))
         # Detectors that promise to have nothing to say without a topic trigger (`topical`), without the
         # triggers of given topic lexicons (`requires`) or without hits of given lexicons (`requires_hits`) are
         # skipped then (see `Detector`).
@@ -87,7 +91,11 @@ class Engine:
             for detector in self._untopical:
                 findings.extend(detector.detect(ctx))
         if self.model is not None:
-            findings.extend(self.model.findings(norm, self.model_floor))
+            predicted = self.model.findings(norm, self.model_floor)
+            findings.extend(predicted)
+            if not scan.topic and any(f.weight >= self._model_only_bar for f in predicted):
+                for detector in self._model_context:
+                    findings.extend(detector.context(ctx))
         return Analysis(norm, handles, tuple(findings))
 
     def decide(

@@ -38,6 +38,7 @@ class CueDetector:
     name: ClassVar[str]
     lexicon: ClassVar[Lexicon]
     topical = True  # nothing to add without a topic
+    damps_model = False  # True: a context cue the engine also asks when only the text model flags the message
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -51,6 +52,10 @@ class CueDetector:
 
     def find(self, ctx: Context, hits: dict[str, list[tuple[int, int]]]) -> list[Finding]:
         raise NotImplementedError
+
+    def context(self, ctx: Context) -> list[Finding]:
+        """The cue without a topic: what it says of a message that only the text model flagged."""
+        return self.find(ctx, self.lexicon.hits(ctx))
 
     def each_class(self, ctx: Context, hits: dict, prefix: str, weight: float) -> list[Finding]:
         """One finding per lexicon class that matched, at its first match: rule `prefix.class`."""

@@ -22,6 +22,7 @@ LEX = Lexicon({
 class NewsContext(CueDetector):
     name = NAME
     lexicon = LEX
+    damps_model = True
 
     def find(self, ctx: Context, hits: dict) -> list[Finding]:
         spans = hits.get("news")

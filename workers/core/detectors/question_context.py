@@ -25,7 +25,8 @@ LEX = Lexicon({
         "quick q\\b|quick question|quick check|red flag or|red flag\\?|sounds like|anyone know|anyone worked|"
         "anyone tried|has anyone|does anyone|do real|real job\\?|can'?t be normal|normal,? right|gambling right|"
         "how do i|should i|what'?s the deal|what happens if|am i paranoid|not sure if|any advice|too good to be true|"
-        "is there a way to (?:check|tell|know)|real or (?:fake|not|a scam)"
+        "is there a way to (?:check|tell|know)|real or (?:fake|not|a scam)|safe to (?:ignore|click|reply|answer)|"
+        "= ?scam|legit or not|is this for real"
     ),
 }, triggers=())
 
@@ -33,6 +34,7 @@ LEX = Lexicon({
 class QuestionContext(CueDetector):
     name = NAME
     lexicon = LEX
+    damps_model = True
 
     def find(self, ctx: Context, hits: dict) -> list[Finding]:
         spans = hits.get("question")

@@ -21,7 +21,7 @@ LEX = Lexicon({
         "scam|fraud|beware|heads up|psa\\b|reported|don't (?:fall|trust|share|engage|buy|click|help|reply|send|pay)|"
         "do not (?:fall|trust|share|buy|click|help|reply|send|pay)|never (?:send|pay|share|give)|stay away|red flag|"
         "fake\\b|never real|walk away|not worth|be careful|stay safe|warning|phishing|pig[- ]butchering|watch out|"
-        "lol no|gross\\b"
+        "lol no|gross\\b|just (?:block|delete|ignore|report)|no real (?:doctor|company|recruiter|employer|bank|job)"
     ),
     # the scammer's own words: "不是骗子", "not a scam", "no scam" are reassurance, not warnings
     "reassurance": "不是骗|不骗|并非骗|没骗|not a scam|no scam|not scam",
@@ -39,6 +39,7 @@ LEX = Lexicon({
 class WarningContext(CueDetector):
     name = NAME
     lexicon = LEX
+    damps_model = True
 
     def find(self, ctx: Context, hits: dict) -> list[Finding]:
         out: list[Finding] = []
@@ -51,3 +52,7 @@ class WarningContext(CueDetector):
         if "reported_speech" in hits:
             out.append(emit(NAME, ctx, "context.reported_speech", None, -0.3, hits["reported_speech"][0]))
         return out
+
+    def context(self, ctx: Context) -> list[Finding]:
+        """Without a topic, only a warning: "a friend introduced me" (reported speech) opens scams as often."""
+        return [f for f in super().context(ctx) if f.rule_id == "context.warning"]
