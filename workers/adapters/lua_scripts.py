@@ -1,4 +1,5 @@
-"""Lua scripts in Redis, called by EVALSHA in one pipeline: shared by the counters and the seen-id store.
+"""Lua scripts in Redis, called by EVALSHA in one pipeline, and the hash tags that group their keys: shared by
+the counters and the seen-id store.
 
 SHA1s are computed here, so nothing is sent before the first batch: that batch meets NOSCRIPT, the scripts are
 loaded (SCRIPT LOAD) and only the calls that failed are sent again. Calls must be independent (no two share a
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import zlib
 from importlib import resources
 
 import redis.asyncio as redis
@@ -17,6 +19,19 @@ from redis.exceptions import NoScriptError
 log = logging.getLogger("modworker.counters")
 
 Call = tuple[str, list, list]  # (script name, KEYS, ARGV)
+DEFAULT_BUCKETS = 64  # as workers.settings.Settings.redis_tag_buckets (0: every key is its own hash tag)
+
+
+def check_prefix(prefix: str) -> str:
+    if "{" in prefix or "}" in prefix:
+        raise ValueError("the Redis prefix must not contain braces (they would become the hash tag)")
+    return prefix
+
+
+def bucket_tag(kind: str, ident: str, buckets: int) -> str:
+    """The hash tag of a key of `kind` when keys are bucketed (buckets > 0): "kind:B", B = CRC-32 of the id mod
+    buckets. Keys of one tag share a Redis Cluster slot, so one script call can take all of them."""
+    return f"{kind}:{zlib.crc32(ident.encode('utf-8', 'surrogatepass')) % buckets:x}"
 
 
 def lua_source(name: str) -> str:

@@ -15,7 +15,6 @@ no two share a key). A batch that fails half-way is counted again whole when ret
 """
 from __future__ import annotations
 
-import zlib
 from typing import Sequence
 
 import redis.asyncio as redis
@@ -23,19 +22,16 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from workers.adapters.lua_scripts import LuaScripts
-
+from workers.adapters.lua_scripts import DEFAULT_BUCKETS, LuaScripts, bucket_tag, check_prefix
 from workers.core.policy import Policy
 from workers.core.signals import ACCOUNT, CAMPAIGN, HANDLE, CounterReading, Observation, Ops, assemble, key_name, plan
 from workers.errors import CountersUnavailable
 
-DEFAULT_BUCKETS = 64  # as workers.settings.Settings.redis_tag_buckets (0: every key is its own hash tag)
 
 
 class RedisCounters:
     def __init__(self, client: redis.Redis, policy: Policy, prefix: str = "mw:", buckets: int = DEFAULT_BUCKETS):
-        if "{" in prefix or "}" in prefix:
-            raise ValueError("the Redis prefix must not contain braces (they would become the hash tag)")
+        check_prefix(prefix)
         # One immediate retry on a fresh connection (a pooled connection is stale after a Redis restart);
         # beyond that the worker's outage policy (pause or degrade) decides, without seconds of backoff.
         client.set_retry(Retry(NoBackoff(), 1))
@@ -66,10 +62,9 @@ class RedisCounters:
             tag = name[:-3] if kind == ACCOUNT else name  # {acct:ID}:ev, {camp:BAND}, {handle:VALUE}
             return tag, f"{self._prefix}{{{tag}}}{name[len(tag):]}"
         if kind == CAMPAIGN:  # a band is already a hex digest
-            bucket = int(ident[:8], 16) % self._buckets
+            tag = f"{kind}:{int(ident[:8], 16) % self._buckets:x}"
         else:
-            bucket = zlib.crc32(ident.encode("utf-8", "surrogatepass")) % self._buckets
-        tag = f"{kind}:{bucket:x}"
+            tag = bucket_tag(kind, ident, self._buckets)
         return tag, f"{self._prefix}{{{tag}}}{key_name(kind, ident)}"
 
     def _calls(self, script: str, kind: str, head: list, groups: Ops, calls: list, layout: list) -> None:

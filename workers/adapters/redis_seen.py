@@ -13,24 +13,19 @@ Each key costs about 100 bytes of Redis memory, so the horizon times the event r
 """
 from __future__ import annotations
 
-import zlib
 from typing import Sequence
 
 import redis.asyncio as redis
 from redis.exceptions import RedisError
 
-from workers.adapters.lua_scripts import LuaScripts
+from workers.adapters.lua_scripts import DEFAULT_BUCKETS, LuaScripts, bucket_tag, check_prefix
 from workers.errors import CountersUnavailable
-
-DEFAULT_BUCKETS = 64  # as workers.settings.Settings.redis_tag_buckets
 
 
 class RedisSeen:
     def __init__(self, client: redis.Redis, prefix: str, ttl_seconds: int, buckets: int = DEFAULT_BUCKETS):
-        if "{" in prefix or "}" in prefix:
-            raise ValueError("the Redis prefix must not contain braces (they would become the hash tag)")
         self._r = client
-        self._prefix = prefix
+        self._prefix = check_prefix(prefix)
         self._ttl = ttl_seconds
         self._buckets = buckets
         self._scripts = LuaScripts(client, {"seen": "seen.lua"}, "seen-id")
@@ -38,8 +33,10 @@ class RedisSeen:
     def key(self, event_id: str) -> str:
         if not self._buckets:
             return f"{self._prefix}{{evt:{event_id}}}:seen"
-        bucket = zlib.crc32(event_id.encode("utf-8", "surrogatepass")) % self._buckets
-        return f"{self._prefix}{{seen:{bucket:x}}}evt:{event_id}:seen"
+        return self._bucketed(bucket_tag("seen", event_id, self._buckets), event_id)
+
+    def _bucketed(self, tag: str, event_id: str) -> str:
+        return f"{self._prefix}{{{tag}}}evt:{event_id}:seen"
 
     async def first_seen(self, items: Sequence[tuple[str, str]]) -> list[str | None]:
         """Per (event id, record that uses it), in order: None when the id is new or was first used by this
@@ -65,12 +62,11 @@ class RedisSeen:
     async def _by_tag(self, items: Sequence[tuple[str, str]]) -> list:
         calls: dict[str, tuple[list, list, list]] = {}  # tag -> (keys, argv, positions in the batch)
         for n, (event_id, where) in enumerate(items):
-            key = self.key(event_id)
-            tag = key[len(self._prefix):key.index("}") + 1]
+            tag = bucket_tag("seen", event_id, self._buckets)
             call = calls.get(tag)
             if call is None:
                 call = calls[tag] = ([], [self._ttl], [])
-            call[0].append(key)
+            call[0].append(self._bucketed(tag, event_id))
             call[1].append(where)
             call[2].append(n)
         results = await self._scripts.run([("seen", keys, argv) for keys, argv, _ in calls.values()])
