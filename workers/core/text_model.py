@@ -18,6 +18,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import ahocorasick
@@ -109,7 +110,6 @@ class TextModel:
             self.categories: tuple[str, ...] = tuple(data["categories"])
             self.subtypes: tuple[str, ...] = tuple(data["subtypes"])
             vocab: list[str] = data["vocab"]
-            self.index = {g: i for i, g in enumerate(vocab)}
             self.vocab = vocab
             w = np.asarray(data["weights"], dtype=np.float64)  # vocab x (categories + subtypes)
             self.bias = np.asarray(data["bias"], dtype=np.float64)
@@ -125,11 +125,6 @@ class TextModel:
         self.weights = w
         self._owner = [next(j for j, c in enumerate(self.categories) if s.startswith(c + "."))
                        for s in self.subtypes]
-        # The Python path (reference, fallback): word features are looked up by name, n-grams by an automaton
-        # built on first use (`_grams`), so a model scored in C does not build it.
-        self._word_rows = {g: i for i, g in enumerate(vocab) if g.startswith(WORD)}
-        self._has_grams = len(self._word_rows) < len(vocab)
-        self._automaton: ahocorasick.Automaton | None = None
         self._bias = self.bias.tolist()
         # The compiled scorer reads character n-grams of up to 3 characters (the shipped model's `ngram`).
         self._scorer = None
@@ -164,21 +159,35 @@ class TextModel:
         """Vocabulary rows of the text's n-grams (the features of `features`, in the vocabulary)."""
         return self._rows(fold(text).strip()) if self.vocab else []
 
-    def _grams(self) -> ahocorasick.Automaton:
+    # The Python path (the reference, and the fallback without the C scorer) and `index` build their tables on
+    # first use: a model scored in C never needs them.
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Vocabulary entry -> its row."""
+        return {g: i for i, g in enumerate(self.vocab)}
+
+    @cached_property
+    def _word_rows(self) -> dict[str, int]:
+        return {g: i for i, g in enumerate(self.vocab) if g.startswith(WORD)}
+
+    @cached_property
+    def _grams(self) -> ahocorasick.Automaton | None:
         """One C pass finds every vocabulary n-gram in the folded text: the same set `features` gives,
         intersected with the vocabulary, without building and hashing every n-gram in Python."""
-        if self._automaton is None:
-            automaton = ahocorasick.Automaton()
-            for i, g in enumerate(self.vocab):
-                if not g.startswith(WORD):
-                    automaton.add_word(g, i)
-            automaton.make_automaton()
-            self._automaton = automaton
-        return self._automaton
+        if len(self._word_rows) == len(self.vocab):
+            return None
+        automaton = ahocorasick.Automaton()
+        for i, g in enumerate(self.vocab):
+            if not g.startswith(WORD):
+                automaton.add_word(g, i)
+        automaton.make_automaton()
+        return automaton
 
     def _rows(self, folded: str) -> list[int]:
         """Ascending, so weight rows are always added in the same order (the compiled scorer's order)."""
-        rows = {i for _, i in self._grams().iter(START + folded + END)} if self._has_grams else set()
+        grams = self._grams
+        rows = {i for _, i in grams.iter(START + folded + END)} if grams is not None else set()
         rows.update(self._word_row_list(folded))
         return sorted(rows)
 
