@@ -1,7 +1,7 @@
 """Build the development and test splits of the labeled corpus from the hand-written files.
 
-- dev:  every message of src/ (5,744), holdout/ (686), holdout2/ (480), holdout3/ (1,327), holdout4/ (1,329) and
-  holdout5/ (1,326): 10,892.
+- dev:  every message of src/ (6,844), holdout/ (686), holdout2/ (480), holdout3/ (1,327), holdout4/ (1,329) and
+  holdout5/ (1,326): 11,992.
   Detectors, the text model (ops/model/train.py) and the policy are tuned and trained on it only.
 - test: every message of holdout6/, written by seven writers who read neither the detectors nor any other
   corpus file, and never used for tuning: only `tests/unit/test_eval_targets.py` (and the evaluation
@@ -13,8 +13,9 @@ was then evaluated once and retired into dev as well, and holdout4/ written. In 
 twice) was retired into dev with src/more2_hardneg_01.jsonl (200), and holdout5/ written (1,326 after dropping
 4 short everyday replies that equal or nearly equal a dev message: "好的👌", "ok", "嗯嗯", a laugh) and
 evaluated three times; src/en_*.jsonl (700, mostly English: the weakest language in cross-validation) was
-added meanwhile. In session 5 holdout5/ was retired into dev with src/en_hardneg_02.jsonl (260 English and
-mixed hard negatives), and holdout6/ written (1,323 after dropping 7 short
+added meanwhile. In session 5 holdout5/ was retired into dev with 1,360 new dev messages by five new writers
+(src/en_hardneg_02, en_clean_03, en_abuse_02: English and mixed; zh_hardneg_09, zh_abuse_04: Chinese), and
+holdout6/ written (1,323 after dropping 7 short
 everyday replies equal to a dev message: "收到", "晚安", "ok", "where r u", ...).
 Run: python tests/data/corpus/build_splits.py
 Outputs, for SPLIT in dev and test:
