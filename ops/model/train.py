@@ -3,8 +3,10 @@
   .venv/bin/python ops/model/train.py [--out ops/policy/text_model.json] [--cv]
 
 Reads ONLY tests/data/corpus/dev.*.jsonl (never the test split). Per category one logistic regression
-(class-balanced) and per subtype one, over the character n-grams of the normalized text, by scikit-learn
-(lbfgs): a well-kept solver instead of a hand-written one. The file records what it was trained on (SHA-256 of
+(class-balanced) and per subtype one, over the character n-grams of the normalized text, averaged with one over the same
+features scaled by their naive-Bayes log-count ratio for that label (NB-LR), by scikit-learn (lbfgs): a
+well-kept solver instead of a hand-written one. The result is still one linear weight per feature and label,
+so the file format and the scorer are unchanged. The file records what it was trained on (SHA-256 of
 the dev labels and events), so a test can tell a stale model. Prints the file's SHA-256: put it in the policy's
 `[text_model] sha256` with a new policy `version`.
 
@@ -22,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import orjson
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, diags
 from sklearn.linear_model import LogisticRegression
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,6 +46,13 @@ WORDS = True  # Latin words and pairs of words as features too (character 3-gram
 C = 30.0
 THRESHOLD = 0.5  # category probability that becomes score 0.5 (the policy's review threshold)
 MIN_COUNT = 2  # n-grams seen in fewer training messages are not features
+# Per label two logistic regressions, whose logits are averaged: one over the features, one over the features
+# scaled by their naive-Bayes log-count ratio for the label (NB-LR, Wang & Manning 2012; smoothing NB_ALPHA).
+# Cross-validated by writer on dev (README, "Detection quality"), the mean flags fewer innocent messages at the
+# same recall than either alone (11,992 dev messages: benign flagged 1.76% plain, 1.09% NB-LR at recall
+# 0.899 / 0.854, 1.03% the mean at 0.902 / 0.865).
+NB_ALPHA = 1.0
+NB_MIX = 0.5  # the NB-LR model's share of the mean
 # A message's features are scaled by 1/sqrt(max(n, NORM_FLOOR)) for its n features: a short text ("hi") has
 # too little evidence to be scaled up to a long one's, and stays near the prior instead of an extreme score.
 NORM_FLOOR = int(__import__("os").environ.get("MODWORKER_TRAIN_NORM_FLOOR", "60"))
@@ -67,19 +76,33 @@ def matrix(feats: list[set[str]], vocab: dict[str, int]) -> csr_matrix:
     return csr_matrix((data, ind, ptr), shape=(len(feats), len(vocab)))
 
 
+def nb_ratios(present: csr_matrix, y: np.ndarray) -> np.ndarray:
+    """Per feature, the log-ratio of how often it occurs in the label's messages and in the others (smoothed by
+    NB_ALPHA): NB-LR, logistic regression over naive-Bayes-scaled features (Wang & Manning, 2012)."""
+    p = NB_ALPHA + np.asarray(present[y == 1].sum(axis=0)).ravel()
+    q = NB_ALPHA + np.asarray(present[y == 0].sum(axis=0)).ravel()
+    return np.log((p / p.sum()) / (q / q.sum()))
+
+
 def fit(feats: list[set[str]], labels: list[list[str]]) -> dict:
     counts = Counter(g for f in feats for g in f)
     vocab_list = sorted(g for g, n in counts.items() if n >= MIN_COUNT)
     vocab = {g: i for i, g in enumerate(vocab_list)}
     X = matrix(feats, vocab)
+    present = X.copy()
+    present.data[:] = 1.0
     columns, bias = [], []
     for name in CATEGORIES + SUBTYPES:
         is_category = name in CATEGORIES
         y = np.array([any(l == name or l.startswith(name + ".") for l in ls) for ls in labels], dtype=int)
-        m = LogisticRegression(C=C, max_iter=5000, class_weight="balanced" if is_category else None)
-        m.fit(X, y)
-        columns.append(m.coef_[0])
-        bias.append(float(m.intercept_[0]))
+        weight = "balanced" if is_category else None
+        r = nb_ratios(present, y)
+        nb = LogisticRegression(C=C, max_iter=5000, class_weight=weight).fit(X @ diags(r), y)
+        plain = LogisticRegression(C=C, max_iter=5000, class_weight=weight).fit(X, y)
+        # NB-LR is linear in the scaled features, so it is linear in the features (the scale goes into its
+        # weights), and the mean of two linear models' logits is one linear model: one weight per feature.
+        columns.append(NB_MIX * nb.coef_[0] * r + (1 - NB_MIX) * plain.coef_[0])
+        bias.append(NB_MIX * float(nb.intercept_[0]) + (1 - NB_MIX) * float(plain.intercept_[0]))
     W = np.stack(columns, axis=1)
     return {"vocab": vocab_list, "W": W, "bias": bias}
 
@@ -105,7 +128,7 @@ def to_json(model: dict) -> bytes:
             "events_sha256": hashlib.sha256(EVENTS.read_bytes()).hexdigest(),
             "labels_sha256": hashlib.sha256(LABELS.read_bytes()).hexdigest(),
             "messages": sum(1 for l in LABELS.read_bytes().splitlines() if l.strip()),
-            "C": C, "min_count": MIN_COUNT,
+            "C": C, "min_count": MIN_COUNT, "nb_alpha": NB_ALPHA, "nb_mix": NB_MIX,
         },
         "vocab": [g for g, k in zip(model["vocab"], keep) if k],
         "bias": [round(b, 6) for b in model["bias"]],
