@@ -25,12 +25,11 @@ TARGETS = {
     "benign flagged": 0.01,
     "hard negatives flagged": 0.03,
 }
-# Measured 2026-11-28, policy 2026-11-28.10, 1,326 test messages (holdout5/, its third evaluation: the first,
-# policy .9, met every target with 0.93% and 1.25%; .10 adds 700 dev messages, then context cues also damp
-# model-only flags, both chosen on dev). On dev, cross-validation by writer gives 1.69% and 2.57% for the two
-# rates (README, "Detection quality").
+# Measured 2026-11-29, policy 2026-11-28.11, 1,323 test messages (holdout6/, its first evaluation): the 7 flagged
+# are all hard negatives (7/400 = 1.75%); no ordinary message (0/243). On dev, cross-validation by writer gives
+# 1.03% and 1.52% for the two rates (README, "Detection quality").
 SHORTFALLS: dict[str, str] = {
-    "benign flagged": "1.08% measured (7/646, target 1%)",
+    "benign flagged": "1.09% measured (7/643, target 1%)",
 }
 
 
