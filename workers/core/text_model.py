@@ -1,4 +1,4 @@
-"""A learned text model beside the hand-written detectors: logistic regression over character n-grams.
+"""A learned text model beside the hand-written detectors: a linear model over character n-grams.
 
 Hand rules catch the phrasings their authors thought of; scams are reworded faster than rules are written.
 This model reads the NORMALIZED text (so disguises are already undone) as a bag of character n-grams (1 to
@@ -6,7 +6,8 @@ This model reads the NORMALIZED text (so disguises are already undone) as a bag 
 the probability that the message belongs to it (one model per category) and the most likely subtype (one model
 per subtype).
 
-Trained offline from the development split only (`ops/model/train.py`, scikit-learn), shipped as a JSON file
+Trained offline from the development split only (`ops/model/train.py`, scikit-learn: per label the mean of a
+logistic regression and an NB-LR one, still one weight per n-gram and label), shipped as a JSON file
 next to the policy, and pinned by the policy (file name and SHA-256), so a decision is still determined by the
 policy version. Scoring (workers/core/scoring.py) blends the model's score with the rules' score per label by
 the policy's `text_model.share`. Pure: numpy only, no I/O beyond reading the file once.
