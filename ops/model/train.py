@@ -3,10 +3,10 @@
   .venv/bin/python ops/model/train.py [--out ops/policy/text_model.json] [--cv]
 
 Reads ONLY tests/data/corpus/dev.*.jsonl (never the test split). Per category one logistic regression
-(class-balanced) and per subtype one, over the character n-grams of the normalized text, averaged with one over the same
-features scaled by their naive-Bayes log-count ratio for that label (NB-LR), by scikit-learn (lbfgs): a
-well-kept solver instead of a hand-written one. The result is still one linear weight per feature and label,
-so the file format and the scorer are unchanged. The file records what it was trained on (SHA-256 of
+(class-balanced) and per subtype one, over the character n-grams of the normalized text, averaged with one
+over the same features scaled by their naive-Bayes log-count ratio for that label (NB-LR), by scikit-learn
+(lbfgs): a well-kept solver instead of a hand-written one. The result is still one linear weight per feature
+and label, so the file format and the scorer are unchanged. The file records what it was trained on (SHA-256 of
 the dev labels and events), so a test can tell a stale model. Prints the file's SHA-256: put it in the policy's
 `[text_model] sha256` with a new policy `version`.
 
