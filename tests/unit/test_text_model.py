@@ -108,11 +108,17 @@ def test_the_model_was_trained_on_the_current_dev_split_only(model):
     assert not shared, f"test messages also in dev: {sorted(shared)[:3]}"
 
 
+def _ops_model(name: str):
+    """ops/model/NAME.py as a module (not a package: the scripts run as files)."""
+    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "ops" / "model" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.mark.skipif(importlib.util.find_spec("sklearn") is None, reason="scikit-learn is in the test extra")
 def test_retraining_reproduces_the_committed_model(tmp_path):
-    spec = importlib.util.spec_from_file_location("train", REPO_ROOT / "ops" / "model" / "train.py")
-    train = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(train)
+    train = _ops_model("train")
     out = tmp_path / "text_model.json"
     assert train.main(["--out", str(out)]) == 0
     fresh, committed = orjson.loads(out.read_bytes()), orjson.loads(POLICY.text_model.path.read_bytes())
@@ -122,12 +128,22 @@ def test_retraining_reproduces_the_committed_model(tmp_path):
 
 
 @pytest.mark.skipif(importlib.util.find_spec("sklearn") is None, reason="scikit-learn is in the test extra")
+def test_nb_ratios_weigh_a_feature_by_the_messages_it_occurs_in():
+    """NB-LR's scale (ops/model/train.py): positive for a feature of the label's messages, negative for one of
+    the others, zero for one as frequent in both."""
+    from scipy.sparse import csr_matrix
+
+    present = csr_matrix(np.array([[1, 0, 1], [1, 0, 0], [0, 1, 1], [0, 1, 0]], dtype=float))
+    r = _ops_model("train").nb_ratios(present, np.array([1, 1, 0, 0]))
+    # smoothed by 1: occurrences 3 against 1, 1 against 3, 2 against 2, over totals of 6 on both sides
+    assert r.tolist() == pytest.approx([np.log(3), -np.log(3), 0.0])
+
+
+@pytest.mark.skipif(importlib.util.find_spec("sklearn") is None, reason="scikit-learn is in the test extra")
 def test_cross_validation_holds_out_whole_writers():
     """ops/model/cv.py (how the settings were chosen): every dev message is in one fold with its whole source
     file, and the folds are of comparable size."""
-    spec = importlib.util.spec_from_file_location("cv", REPO_ROOT / "ops" / "model" / "cv.py")
-    cv = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cv)
+    cv = _ops_model("cv")
     ids = [orjson.loads(l)["event_id"] for l in (CORPUS / "dev.events.jsonl").read_bytes().splitlines() if l.strip()]
     source = cv.source_files()
     assert set(ids) == set(source)  # exactly the dev split's messages
