@@ -95,7 +95,7 @@ class Engine:
             findings.extend(predicted)
             if not scan.topic and any(f.weight >= self._model_only_bar for f in predicted):
                 for detector in self._model_context:
-                    findings.extend(detector.context(ctx))
+                    findings.extend(detector.context(ctx))  # type: ignore[attr-defined]
         return Analysis(norm, handles, tuple(findings))
 
     def decide(
@@ -108,6 +108,8 @@ class Engine:
         findings = analysis.findings + tuple(extra) if extra else analysis.findings
         scores = label_scores(findings, self.model_share) if findings else {}
         policy = self.policy
+        labels: tuple[str, ...]
+        reasons: tuple[Finding, ...]
         if scores:
             minimum = policy.label_min_score
             labels = tuple(sorted(label for label, s in scores.items() if s >= minimum))
@@ -116,7 +118,7 @@ class Engine:
             labels, score = (), 0.0
         action = policy.action_for(event.surface.value, score, event.account_id)
         if action == "allow":
-            labels = reasons = ()
+            labels, reasons = (), ()
         else:
             reasons = tuple(f for f in findings if f.label is None or f.label in labels)
         return Decision(event.event_id, action, labels, score, reasons, policy.version, degraded, scores)

@@ -19,7 +19,6 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 import ahocorasick
@@ -127,6 +126,10 @@ class TextModel:
         self._owner = [next(j for j, c in enumerate(self.categories) if s.startswith(c + "."))
                        for s in self.subtypes]
         self._bias = self.bias.tolist()
+        self._index: dict[str, int] | None = None  # tables of the Python path, built on first use
+        self._word_rows_table: dict[str, int] | None = None
+        self._grams_table: ahocorasick.Automaton | None = None
+        self._grams_built = False
         # The compiled scorer reads character n-grams of up to 3 characters (the shipped model's `ngram`).
         self._scorer = None
         if NgramScorer is not None and self.ngram <= 3 and vocab:
@@ -161,29 +164,36 @@ class TextModel:
         return self._rows(fold(text).strip()) if self.vocab else []
 
     # The Python path (the reference, and the fallback without the C scorer) and `index` build their tables on
-    # first use: a model scored in C never needs them.
+    # first use: a model scored in C never needs them. (Plain attributes, not functools.cached_property: a
+    # class compiled by mypyc has no instance __dict__ for it to cache in.)
 
-    @cached_property
+    @property
     def index(self) -> dict[str, int]:
         """Vocabulary entry -> its row."""
-        return {g: i for i, g in enumerate(self.vocab)}
+        if self._index is None:
+            self._index = {g: i for i, g in enumerate(self.vocab)}
+        return self._index
 
-    @cached_property
+    @property
     def _word_rows(self) -> dict[str, int]:
-        return {g: i for i, g in enumerate(self.vocab) if g.startswith(WORD)}
+        if self._word_rows_table is None:
+            self._word_rows_table = {g: i for i, g in enumerate(self.vocab) if g.startswith(WORD)}
+        return self._word_rows_table
 
-    @cached_property
+    @property
     def _grams(self) -> ahocorasick.Automaton | None:
         """One C pass finds every vocabulary n-gram in the folded text: the same set `features` gives,
         intersected with the vocabulary, without building and hashing every n-gram in Python."""
-        if len(self._word_rows) == len(self.vocab):
-            return None
-        automaton = ahocorasick.Automaton()
-        for i, g in enumerate(self.vocab):
-            if not g.startswith(WORD):
-                automaton.add_word(g, i)
-        automaton.make_automaton()
-        return automaton
+        if not self._grams_built:
+            automaton = None
+            if len(self._word_rows) != len(self.vocab):
+                automaton = ahocorasick.Automaton()
+                for i, g in enumerate(self.vocab):
+                    if not g.startswith(WORD):
+                        automaton.add_word(g, i)
+                automaton.make_automaton()
+            self._grams_table, self._grams_built = automaton, True
+        return self._grams_table
 
     def _rows(self, folded: str) -> list[int]:
         """Ascending, so weight rows are always added in the same order (the compiled scorer's order)."""

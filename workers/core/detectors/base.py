@@ -134,7 +134,8 @@ def _class_chars(body: str) -> list[str]:
     """The characters of a simple character class body ("a-c¥$"); no negation or escapes but `\\$`."""
     if body.startswith("^"):
         raise ValueError(f"negated class cannot start a lexicon pattern: [{body}]")
-    chars, i = [], 0
+    chars: list[str] = []
+    i = 0
     while i < len(body):
         c = body[i]
         if c == "\\":

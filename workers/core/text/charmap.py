@@ -108,7 +108,7 @@ def _build() -> tuple[dict[int, int | str | None], list[int]]:
     table: dict[int, int | str | None] = {cp: cp for cp in range(0x20000)}
     table.update((cp, ord(chr(cp).lower())) for cp in range(0x41, 0x5B))
     length_changing: list[int] = []
-    skip = set()
+    skip: set[int] = set()
     for a, b in _IDENTITY_BLOCKS:
         skip.update(range(a, b + 1))
     cps = [cp for cp in range(0x80, 0x20000) if cp not in skip]

@@ -21,7 +21,7 @@ _CC = opencc.OpenCC("t2s")
 _RANGES = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)]
 # Characters of OpenCC 1.4.2's phrase dictionary (TSPhrases.ocd2, dumped with opencc_dict) whose
 # conversion inside some phrase differs from their conversion alone. A test checks phrase examples.
-AMBIGUOUS = frozenset("么乾俱剋劄吒哩噁坏彷徵扞於昇氾沈濛甦畫瞭祕脩蒐薹藉衹袷覆計谿逕釐鉅鍊鍾陞麼麽")
+AMBIGUOUS: frozenset[str] = frozenset("么乾俱剋劄吒哩噁坏彷徵扞於昇氾沈濛甦畫瞭祕脩蒐薹藉衹袷覆計谿逕釐鉅鍊鍾陞麼麽")
 # Characters that alone stay but convert inside phrases (瞭解 -> 了解), rare in simplified text: they mark
 # a text as traditional too. (么 坏 俱 沈 覆 ... are everyday simplified characters: they do not.)
 _PHRASE_MARKERS = "瞭藉甦衹"
@@ -37,7 +37,7 @@ def _char_map() -> dict[int, str]:
 
 CHAR_MAP = _char_map()
 TRIGGER_CODEPOINTS: tuple[int, ...] = tuple(sorted(set(CHAR_MAP) | {ord(c) for c in _PHRASE_MARKERS}))
-TRIGGER_CHARS = frozenset(chr(cp) for cp in TRIGGER_CODEPOINTS)
+TRIGGER_CHARS: frozenset[str] = frozenset(chr(cp) for cp in TRIGGER_CODEPOINTS)
 _TRIGGER = re.compile(f"[{char_class(list(TRIGGER_CODEPOINTS))}]")
 # The character table as a list (fast `str.translate`); characters past its end map to themselves.
 _TABLE: list[int | str] = list(range(0x20000))

@@ -1,0 +1,53 @@
+"""The core's modules compiled by mypyc (setup.py, workers/core/native.py): built, and never older than their
+source."""
+from __future__ import annotations
+
+import json
+from importlib.machinery import EXTENSION_SUFFIXES
+from pathlib import Path
+
+import pytest
+
+from workers.core import native
+
+
+def test_every_listed_module_is_compiled_and_imported_compiled():
+    # no skip: ops/setup builds them, and CI must fail without them (MODWORKER_PURE_PYTHON=1 is for debugging)
+    assert native.compiled_modules() == list(native.COMPILED), "the core is not compiled: run ops/setup"
+    import workers.core.engine
+    import workers.core.normalize
+
+    for module in (workers.core.engine, workers.core.normalize):
+        assert module.__file__.endswith(tuple(EXTENSION_SUFFIXES)), module.__file__
+
+
+def _tree(tmp_path: Path, source: str, compiled: bool) -> Path:
+    path = tmp_path / native.COMPILED[0]
+    path.parent.mkdir(parents=True)
+    path.write_text(source)
+    if compiled:
+        path.with_suffix(EXTENSION_SUFFIXES[0]).write_bytes(b"\x7fELF")
+    return path
+
+
+def test_a_source_edited_after_the_build_is_refused_with_how_to_rebuild(tmp_path):
+    _tree(tmp_path, "x = 1\n", compiled=True)
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({native.COMPILED[0]: native._digest(native.COMPILED[0], tmp_path)}))
+    native.check(tmp_path, manifest)  # as built: fine
+
+    (tmp_path / native.COMPILED[0]).write_text("x = 2\n")
+    with pytest.raises(native.StaleBuildError, match=r"older than their source: workers/core/engine\.py.*ops/setup"):
+        native.check(tmp_path, manifest)
+
+
+def test_a_compiled_module_without_a_record_of_its_build_is_refused(tmp_path):
+    _tree(tmp_path, "x = 1\n", compiled=True)
+    with pytest.raises(native.StaleBuildError):
+        native.check(tmp_path, tmp_path / "missing.json")
+
+
+def test_plain_python_needs_no_record(tmp_path):
+    _tree(tmp_path, "x = 1\n", compiled=False)
+    native.check(tmp_path, tmp_path / "missing.json")
+    assert native.compiled_modules(tmp_path) == []
