@@ -1,6 +1,6 @@
 """Issue #3's quality targets, measured by `modworker eval`'s code on the held-out test split.
 
-The test split (tests/data/corpus/test.*.jsonl, built from holdout6/) is read by this test only:
+The test split (tests/data/corpus/test.*.jsonl, built from holdout7/) is read by this test only:
 nothing is tuned against it. A target not met yet is listed in SHORTFALLS with the figure measured, as a
 strict xfail: the suite stays honest about it (the README and the issue say so), and when a change meets it the
 xfail turns into a failure that asks for the entry to be removed.
@@ -25,12 +25,11 @@ TARGETS = {
     "benign flagged": 0.01,
     "hard negatives flagged": 0.03,
 }
-# Measured 2026-11-29, policy 2026-11-28.11, 1,323 test messages (holdout6/, its first evaluation): the 7 flagged
-# are all hard negatives (7/400 = 1.75%); no ordinary message (0/243). On dev, cross-validation by writer gives
-# 1.03% and 1.52% for the two rates (README, "Detection quality").
-SHORTFALLS: dict[str, str] = {
-    "benign flagged": "1.09% measured (7/643, target 1%)",
-}
+# Measured 2026-11-29, policy 2026-11-29.12, 1,323 test messages (holdout7/, its first evaluation): every target
+# met; benign flagged 0.93% (6/643: 5 of 400 hard negatives, 1 of 243 ordinary messages). On dev, cross-validation
+# by writer gives 1.12% and 1.64% for the two rates (README, "Detection quality"): the benign rate sits close to its
+# bound, and a new set of writers may land either side of it.
+SHORTFALLS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
