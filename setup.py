@@ -37,5 +37,7 @@ if os.environ.get("MODWORKER_PURE_PYTHON") != "1":
         group_name=native.GROUP,
     )
     native.write_manifest()
+else:
+    native.remove_compiled()
 
 setup(ext_modules=extensions)

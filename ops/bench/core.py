@@ -8,7 +8,7 @@
 core: `Engine.decide_text_only` (normalize, handles, every detector, scoring, policy) over the texts of the dev
 corpus (tests/data/corpus/dev.events.jsonl), events decoded beforehand. "warm" is what a worker sees on
 repeated traffic (short texts come from the normalization cache after the first run); "cold" clears that cache
-before every run, so every text is normalized again. The dev split is 46% abusive and 32% hard negatives, far
+before every run, so every text is normalized again. The dev split is 46% abusive and 33% hard negatives, far
 from a chat stream, where most messages are ordinary: the cold rate is also printed per kind of message
 (ordinary, hard negatives, abusive), on the same engine.
 

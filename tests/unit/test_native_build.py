@@ -51,3 +51,12 @@ def test_plain_python_needs_no_record(tmp_path):
     _tree(tmp_path, "x = 1\n", compiled=False)
     native.check(tmp_path, tmp_path / "missing.json")
     assert native.compiled_modules(tmp_path) == []
+
+
+def test_a_plain_python_build_removes_the_compiled_modules_it_would_leave_shadowing(tmp_path):
+    path = _tree(tmp_path, "x = 1\n", compiled=True)
+    shared = tmp_path / "workers/core" / f"_native__mypyc{EXTENSION_SUFFIXES[0]}"
+    shared.write_bytes(b"\x7fELF")
+    native.remove_compiled(tmp_path)
+    assert native.compiled_modules(tmp_path) == [] and not shared.exists() and path.exists()
+    native.check(tmp_path, tmp_path / "missing.json")

@@ -60,6 +60,15 @@ def clear_manifest() -> None:
     MANIFEST.unlink(missing_ok=True)
 
 
+def remove_compiled(root: Path = ROOT) -> list[Path]:
+    """Delete the compiled modules of a former build (a plain-Python build must not leave them shadowing)."""
+    gone = [f for p in COMPILED for f in _compiled_files(p, root)]
+    gone += [root / "workers/core" / f"{GROUP.rsplit('.', 1)[1]}__mypyc{s}" for s in EXTENSION_SUFFIXES]
+    for f in gone:
+        f.unlink(missing_ok=True)
+    return gone
+
+
 def write_manifest() -> None:
     MANIFEST.write_text(json.dumps({p: _digest(p) for p in COMPILED}, indent=1, sort_keys=True) + "\n")
 
