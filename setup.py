@@ -2,10 +2,11 @@
 
 1. The text model's n-gram scorer, written in C (workers/core/text/_ngrams.c).
 2. The modules of the pure core on the decision path, compiled from their Python source by mypyc (the
-   compiler mypy ships, which black and mypy itself are built with): the same code, about 1.4x faster, with
-   no second implementation to keep in step. The list is `COMPILED` in workers/core/native.py; the hash of
-   each source is written beside it at build time, and importing `workers.core` fails with a clear message
-   when a compiled module's source changed since (run `ops/setup`, which rebuilds then).
+   compiler mypy ships, which black and mypy itself are built with): the same code, about 1.35x faster on
+   the dev mix, with no second implementation to keep in step. The list is `COMPILED` in
+   workers/core/native.py; the hash of each source is written beside it at build time, and importing
+   `workers.core` fails with a clear message when a compiled module's source changed since (run `ops/setup`,
+   which rebuilds then).
    MODWORKER_PURE_PYTHON=1 at build time skips this step (the core then runs as plain Python).
 
 `ops/setup` builds both (pip install -e . compiles them in place; gcc and Python's headers are installed there).

@@ -124,8 +124,8 @@ def _phase_parts(lexicons: Sequence[LexiconLike], triggers: bool, slot_ids: dict
     parts: dict[str, Part] = {}
     for key, (ids, pats) in keys.items():
         by_gate: dict[int, list[tuple[str, int, tuple[int, ...], int]]] = {}
-        for entry2 in sorted(pats, key=lambda x: x[1]):
-            by_gate.setdefault(entry2[3], []).append(entry2)
+        for spec in sorted(pats, key=lambda x: x[1]):  # (source, order, slot ids, gate)
+            by_gate.setdefault(spec[3], []).append(spec)
         key_groups = []
         for gate, members in by_gate.items():
             group = groups.get(tuple(members))
