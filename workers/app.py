@@ -18,6 +18,7 @@ from workers.adapters.redis_counters import RedisCounters
 from workers.adapters.redis_seen import RedisSeen
 from workers.core.engine import Engine
 from workers.core.policy import load_policy
+from workers.gc_tuning import freeze_static_heap
 from workers.metrics import Metrics
 from workers.pipeline import BatchProcessor, RawRecord
 from workers.settings import Settings
@@ -126,6 +127,7 @@ def build_app(settings: Settings, metrics: Metrics | None = None) -> faust.App:
     if engine.model is not None and not engine.model.compiled:
         log.warning("the text model runs on its Python path: workers/core/text/_ngrams.c is not built (run "
                     "ops/setup, or install with a C compiler); the same decisions, several times slower")
+    freeze_static_heap()  # the model and tables stay out of every garbage collection (workers/gc_tuning.py)
     client = redis_client(settings) if settings.counters_enabled or settings.dedup_ttl_seconds > 0 else None
     counters = (RedisCounters(client, policy, settings.effective_redis_prefix,
                               buckets=settings.redis_tag_buckets)

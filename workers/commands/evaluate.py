@@ -15,10 +15,12 @@ from workers.core.engine import Engine
 from workers.core.evaluation import BENIGN, Gold, Predicted, Report, evaluate
 from workers.core.policy import Policy
 from workers.core.signals import InMemoryCounters, counter_findings, observation
+from workers.gc_tuning import freeze_static_heap
 
 
 def predict(events_path: str, policy: Policy) -> dict[str, Predicted]:
     engine = Engine(policy)
+    freeze_static_heap()
     counters = InMemoryCounters(policy)
     out = {}
     with open(events_path, "rb") as fh:

@@ -19,6 +19,7 @@ from workers.core.engine import Engine
 from workers.core.policy import Policy
 from workers.core.signals import InMemoryCounters, counter_findings, observation
 from workers.errors import DecodeError, DuplicateEvent
+from workers.gc_tuning import freeze_static_heap
 
 CHUNK = 512
 
@@ -56,6 +57,7 @@ def _decided(engine: Engine, counters: InMemoryCounters, seen: InMemorySeen,
 
 def scan_lines(lines: Iterable[bytes], policy: Policy) -> Iterator[bytes]:
     engine = Engine(policy)
+    freeze_static_heap()
     counters = InMemoryCounters(policy)
     seen = InMemorySeen()
     chunk: list[tuple[int, bytes]] = []
