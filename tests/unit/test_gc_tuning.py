@@ -31,3 +31,43 @@ def test_scan_freezes_once_its_engine_is_built():
     out = list(scan_lines([line], load_policy(DEFAULT_POLICY)))
     assert len(out) == 1 and gc.get_freeze_count() > 10_000  # the engine's tables and everything before them
     gc.unfreeze()
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.me = self  # a reference cycle: only the cyclic collector frees it
+
+
+def test_batch_freezer_freezes_survivors_and_collects_frozen_garbage_at_the_next_full_collection():
+    import weakref
+
+    from workers.gc_tuning import BatchFreezer
+
+    gc.unfreeze()
+    freezer = BatchFreezer(full_every=3)
+    node = _Node()
+    alive = weakref.ref(node)
+    freezer.after_batch()  # batch 1: the node survives it and is frozen
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    del node  # now garbage, but frozen: ordinary collections skip it
+    gc.collect()
+    assert alive() is not None
+    freezer.after_batch()  # batch 2
+    assert alive() is not None and gc.get_freeze_count() >= frozen
+    freezer.after_batch()  # batch 3: the full collection frees it
+    assert alive() is None
+    gc.unfreeze()
+
+
+def test_scan_freezes_what_each_batch_leaves_behind(monkeypatch):
+    from workers.commands import scan
+
+    batches = []
+    monkeypatch.setattr(scan.BatchFreezer, "after_batch", lambda self: batches.append(gc.get_freeze_count()))
+    monkeypatch.setattr(scan, "CHUNK", 2)
+    lines = [orjson.dumps({"event_id": f"e{i}", "account_id": "a", "surface": "direct", "conversation_id": "c",
+                           "text": "hi", "sent_at": "2026-11-28T00:00:00Z"}) for i in range(5)]
+    out = list(scan_lines(lines, load_policy(DEFAULT_POLICY)))
+    assert len(out) == 5 and len(batches) == 2  # after each full batch of 2; the last, partial one ends the scan
+    gc.unfreeze()

@@ -19,7 +19,7 @@ from workers.core.engine import Engine
 from workers.core.policy import Policy
 from workers.core.signals import InMemoryCounters, counter_findings, observation
 from workers.errors import DecodeError, DuplicateEvent
-from workers.gc_tuning import freeze_static_heap
+from workers.gc_tuning import BatchFreezer, freeze_static_heap
 
 CHUNK = 512
 
@@ -60,11 +60,13 @@ def scan_lines(lines: Iterable[bytes], policy: Policy) -> Iterator[bytes]:
     freeze_static_heap()
     counters = InMemoryCounters(policy)
     seen = InMemorySeen()
+    freezer = BatchFreezer()  # the counters and seen ids grow with the file: out of the collector's walks
     chunk: list[tuple[int, bytes]] = []
     for n, line in enumerate(lines, start=1):
         chunk.append((n, line.rstrip(b"\r\n")))
         if len(chunk) >= CHUNK:
             yield from _decided(engine, counters, seen, chunk)
+            freezer.after_batch()
             chunk = []
     if chunk:
         yield from _decided(engine, counters, seen, chunk)
