@@ -1,5 +1,5 @@
 # The modworker worker image: slim, non-root, with a healthcheck on its metrics endpoint.
-# A build stage compiles the text model's n-gram scorer (workers/core/text/_ngrams.c) and, with mypyc, the
+# A build stage compiles the C hot loops (workers/core/text/_ngrams.c, _minhash.c) and, with mypyc, the
 # core's decision-path modules (setup.py) into a wheel, so the image that runs carries no compiler.
 FROM python:3.11-slim AS build
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends gcc libc6-dev >/dev/null

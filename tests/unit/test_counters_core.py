@@ -5,7 +5,9 @@ import os
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
+import orjson
 import pytest
 
 from schemas.models import MessageEvent
@@ -24,6 +26,7 @@ from workers.core.signals import (
 )
 from workers.settings import DEFAULT_POLICY
 
+CORPUS = Path(__file__).resolve().parents[1] / "data/corpus"
 POLICY = load_policy(DEFAULT_POLICY)
 C = POLICY.counters
 T0 = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
@@ -52,10 +55,29 @@ def test_small_edits_keep_every_band(variant):
     assert _bands(AD) and _bands(variant) == _bands(AD)
 
 
-def test_a_word_edit_still_shares_a_band():
-    edited = "招聘宝妈学生党，帮发朋友圈一条10元，当天结不拖欠，加我微信 xiaomei_8899"  # 日结 -> 当天结
-    assert set(_bands(edited)) & set(_bands(AD))
-    assert _bands(edited) != _bands(AD)
+@pytest.mark.parametrize("edits,share", [(1, 0.93), (2, 0.78)])
+def test_edited_copies_still_share_a_band_on_most_texts(edits, share):
+    """LSH is a matter of probability: over dev texts, a copy with 1 (2) characters of its skeleton replaced
+    shares a band with the original for 97% (83%) of texts with this policy (measured: fingerprint.py)."""
+    import random
+
+    c = C.campaign
+    rng = random.Random(edits)
+    lines = (CORPUS / "dev.events.jsonl").read_bytes().splitlines()[::7]
+    shared = total = 0
+    for line in lines:
+        tokens = _tokens(orjson.loads(line)["text"])
+        bands = minhash_bands(tokens, c.shingle, c.min_shingles, c.bands, c.rows)
+        if not bands:
+            continue
+        for _ in range(edits):
+            i = rng.randrange(len(tokens))
+            j = rng.randrange(len(tokens[i]))
+            tokens[i] = tokens[i][:j] + chr(0x4E00 + rng.randrange(20_000)) + tokens[i][j + 1:]
+        edited = minhash_bands(tokens, c.shingle, c.min_shingles, c.bands, c.rows)
+        total += 1
+        shared += bool(set(edited) & set(bands))
+    assert total > 1500 and shared / total >= share
 
 
 @pytest.mark.parametrize("text", ["早上好", "早上好！", "大家早上好呀☀️", "good morning", "Good morning everyone!!",
