@@ -1,9 +1,9 @@
 """Build the development and test splits of the labeled corpus from the hand-written files.
 
-- dev:  every message of src/ (7,594), holdout/ (686), holdout2/ (480), holdout3/ (1,327), holdout4/ (1,329),
-  holdout5/ (1,326) and holdout6/ (1,323): 14,065.
+- dev:  every message of src/ (7,844), holdout/ (686), holdout2/ (480), holdout3/ (1,327), holdout4/ (1,329),
+  holdout5/ (1,326), holdout6/ (1,323) and holdout7/ (1,323): 15,638.
   Detectors, the text model (ops/model/train.py) and the policy are tuned and trained on it only.
-- test: every message of holdout7/, written by seven writers who read neither the detectors nor any other
+- test: every message of holdout8/, written by seven writers who read neither the detectors nor any other
   corpus file, and never used for tuning: only `tests/unit/test_eval_targets.py` (and the evaluation
   reported in the README) read it.
 History (README, "Detection quality"): the first test split (30% of the first 1,594 messages of src/) was
@@ -19,7 +19,10 @@ holdout6/ written (1,323 after dropping 7 short everyday replies equal to a dev 
 "where r u", ...) and evaluated once. In session 6 holdout6/ was retired into dev with 750 new dev messages by
 three new writers (src/zh_hardneg_10: Chinese hard negatives; en_clean_04: English and mixed ordinary messages
 and hard negatives; mixed_abuse_01: abuse that reads like innocent posts), and holdout7/ written (1,323 after
-dropping 7 short replies equal or nearly equal to a dev message: "收到", "好", "lol", a laugh, ...).
+dropping 7 short replies equal or nearly equal to a dev message: "收到", "好", "lol", a laugh, ...) and evaluated
+once. In session 7 holdout7/ was retired into dev with src/en_clean_05 (250 English and mixed innocent messages
+by a new writer), and holdout8/ written (1,324 after dropping 6 short replies equal or nearly equal to a dev
+message: "收到", "在吗", "晚安", "好", "lol", a laugh).
 Run: python tests/data/corpus/build_splits.py
 Outputs, for SPLIT in dev and test:
   SPLIT.events.jsonl  MessageEvent lines (one account per message, one minute apart: no counter interplay)
@@ -36,7 +39,7 @@ START = datetime(2026, 11, 1, tzinfo=timezone.utc)
 
 
 SPLIT_DIRS = {"src": "dev", "holdout": "dev", "holdout2": "dev", "holdout3": "dev", "holdout4": "dev",
-              "holdout5": "dev", "holdout6": "dev", "holdout7": "test"}
+              "holdout5": "dev", "holdout6": "dev", "holdout7": "dev", "holdout8": "test"}
 
 
 def load_source() -> list[dict]:
