@@ -1,6 +1,6 @@
 """Issue #3's quality targets, measured by `modworker eval`'s code on the held-out test split.
 
-The test split (tests/data/corpus/test.*.jsonl, built from holdout7/) is read by this test only:
+The test split (tests/data/corpus/test.*.jsonl, built from holdout8/) is read by this test only:
 nothing is tuned against it. A target not met yet is listed in SHORTFALLS with the figure measured, as a
 strict xfail: the suite stays honest about it (the README and the issue say so), and when a change meets it the
 xfail turns into a failure that asks for the entry to be removed.
@@ -25,10 +25,10 @@ TARGETS = {
     "benign flagged": 0.01,
     "hard negatives flagged": 0.03,
 }
-# Measured 2026-11-29, policy 2026-11-29.12, 1,323 test messages (holdout7/, its first evaluation): every target
-# met; benign flagged 0.93% (6/643: 5 of 400 hard negatives, 1 of 243 ordinary messages). On dev, cross-validation
-# by writer gives 1.12% and 1.64% for the two rates (README, "Detection quality"): the benign rate sits close to its
-# bound, and a new set of writers may land either side of it.
+# Measured 2026-11-29, policy 2026-11-29.13, 1,324 test messages (holdout8/, its first evaluation): every target
+# met; recruitment 0.991 / 0.950, marketing 0.990 / 0.906, benign flagged 0.31% (2/644: 2 of 244 ordinary
+# messages, 0 of 400 hard negatives). Cross-validation by writer on dev gives 0.92% and 1.38% for the two rates
+# (README, "Detection quality"): that is what to expect of new writers, not this split's lucky 0 / 400.
 SHORTFALLS: dict[str, str] = {}
 
 
