@@ -53,6 +53,28 @@ def test_compiled_and_python_paths_agree_on_every_corpus_text(models):
         assert compiled.predict(text) == python.predict(text), text
 
 
+EDGE_TEXTS = ["", " ", "\u3000 \n", "。。。", "!a!", "  加微信：１３８！ ", "a\u2028b", "\U00020000。\U00020001",
+              "\ud800x", "123 456", "\x02\x03"]
+
+
+def test_the_scorer_folds_strips_and_frames_the_text_as_the_python_path_does(models):
+    compiled, _ = models
+    scorer = compiled._scorer
+    for text in corpus_texts() + EDGE_TEXTS:
+        assert scorer.fold(text) == fold(text), text
+        assert scorer.score_normalized(text) == scorer.score(START + fold(text).strip() + END), text
+
+
+def test_a_scorer_without_a_fold_table_refuses_to_fold():
+    scorer = NgramScorer(["a"], np.array([[1.0]]), 1)
+    with pytest.raises(ValueError):
+        scorer.score_normalized("a")
+    with pytest.raises(ValueError):
+        scorer.fold("a")
+    with pytest.raises(ValueError):
+        NgramScorer(["a"], np.array([[1.0]]), 1, "too short")
+
+
 def test_rows_are_distinct_and_extra_rows_count_once():
     grams = ["a", "ab", "abc", None, "\x02a"]
     weights = np.array([[1.0, 0.5], [2.0, -1.0], [4.0, 0.25], [8.0, 3.0], [16.0, 0.0]])

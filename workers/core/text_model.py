@@ -50,6 +50,7 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
+_FOLD_STR = "".join(_FOLD.get(code, chr(code)) for code in range(0x10000))  # the same table for the C scorer
 
 
 def fold(text: str) -> str:
@@ -135,7 +136,7 @@ class TextModel:
         if NgramScorer is not None and self.ngram <= 3 and vocab:
             # word features too (the scorer finds the runs of a-z itself) when the model reads them
             self._scorer = NgramScorer([None if g.startswith(WORD) and not self.words else g for g in vocab],
-                                       np.ascontiguousarray(w), len(self.categories))
+                                       np.ascontiguousarray(w), len(self.categories), _FOLD_STR)
 
     @property
     def compiled(self) -> bool:
@@ -224,8 +225,13 @@ class TextModel:
     def predict(self, text: str, floor: float = 0.0) -> list[Prediction]:
         """One prediction per category scoring at least `floor`: its most likely subtype and the calibrated
         category score (the evidence n-gram is only located for those)."""
-        folded = fold(text)  # once: the features read it stripped, the evidence is found in it whole
-        sums, count, strongest = self._sums(folded)
+        scorer = self._scorer
+        folded: str | None = None  # the evidence is found in the folded text, made when first needed
+        if scorer is not None:  # folds, strips and frames the text itself
+            sums, count, strongest = scorer.score_normalized(text)
+        else:
+            folded = fold(text)  # once: the features read it stripped, the evidence is found in it whole
+            sums, count, strongest = self._sums(folded)
         nc = len(self.categories)
         if count:
             scale = math.sqrt(max(count, self.norm_floor))
@@ -240,6 +246,8 @@ class TextModel:
             best = max((z[nc + s], s) for s in range(len(self.subtypes)) if self._owner[s] == j)[1]
             start = end = 0
             if strongest is not None:
+                if folded is None:
+                    folded = scorer.fold(text) if scorer is not None else fold(text)
                 start, end = _locate(folded, self.vocab[strongest[j]])
             out.append(Prediction(self.subtypes[best], score, start, end))
         return out

@@ -5,17 +5,23 @@
  * gives the same rows, sums and strongest rows on every corpus text. Python's path costs about 60 us per
  * message, most of it one Python tuple per automaton match; this one a few microseconds.
  *
- * NgramScorer(grams, weights, ncat)
+ * NgramScorer(grams, weights, ncat, fold=None)
  *   grams:   one entry per vocabulary row: a str of 1 to 3 characters (a character n-gram); a str "\x04" + word
  *            or "\x04" + word + " " + word (a Latin word or a pair of adjacent words, as
  *            text_model.word_features makes them); or None for a row this scorer does not look up itself
  *   weights: a C-contiguous float64 buffer of shape (len(grams), k)
  *   ncat:    the first ncat columns are categories, whose strongest row score() reports
+ *   fold:    optional, a str of 65536 characters: fold[c] is what code point c folds to (text_model.fold: digits
+ *            to 0, punctuation to a space); code points above 0xFFFF stay as they are
  * score(text, extra_rows) -> (sums, count, strongest)
  *   the distinct rows of the text's 1..3-character substrings found in the vocabulary, of its words (runs of
  *   a-z) and pairs of adjacent words found in the vocabulary, together with extra_rows, taken in ascending row order (so sums are added in a fixed order): sums = list of k column
  *   sums, count = number of distinct rows, strongest = per category the row of largest weight (first in row
  *   order on ties), or None when no row was found.
+ *
+ * score_normalized(text) -> score(START + fold(text).strip() + END): the normalized text is folded, stripped and
+ *   framed here (strip: the characters str.isspace() calls whitespace), without making those strings
+ * fold(text) -> the text with every character through the fold table
  *
  * Pure: no I/O, holds the GIL throughout (calls never interleave on one scorer).
  */
@@ -44,7 +50,14 @@ typedef struct {
     Py_ssize_t *woff, *wlen;
     Py_UCS4 *wchars;    /* the characters of every word feature (without its "\x04"), one after the other */
     Py_ssize_t nwords;
+    Py_UCS4 *fold;      /* optional: code point (below 0x10000) -> its folded code point (text_model.fold) */
+    Py_UCS4 *buf;       /* scratch for score_normalized: START + folded, stripped text + END */
+    Py_ssize_t buflen;
 } Scorer;
+
+#define FOLD_SIZE 0x10000
+#define START_MARK 0x02
+#define END_MARK 0x03
 
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
@@ -85,16 +98,30 @@ static void Scorer_dealloc(Scorer *s) {
     PyMem_Free(s->weights);
     PyMem_Free(s->seen);
     PyMem_Free(s->sums);
+    PyMem_Free(s->fold);
+    PyMem_Free(s->buf);
     Py_TYPE(s)->tp_free((PyObject *)s);
 }
 
 static int Scorer_init(Scorer *s, PyObject *args, PyObject *kwds) {
-    static char *kwlist[] = {"grams", "weights", "ncat", NULL};
-    PyObject *grams, *weights;
+    static char *kwlist[] = {"grams", "weights", "ncat", "fold", NULL};
+    PyObject *grams, *weights, *fold = Py_None;
     Py_buffer buf;
     Py_ssize_t ncat;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!On", kwlist, &PyList_Type, &grams, &weights, &ncat))
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!On|O", kwlist, &PyList_Type, &grams, &weights, &ncat, &fold))
         return -1;
+    if (fold != Py_None) {
+        if (!PyUnicode_Check(fold) || PyUnicode_GET_LENGTH(fold) != FOLD_SIZE) {
+            PyErr_SetString(PyExc_ValueError, "fold must be a str of 65536 characters (the folded form of each)");
+            return -1;
+        }
+        s->fold = PyMem_Malloc(FOLD_SIZE * sizeof(Py_UCS4));
+        if (!s->fold) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        for (Py_ssize_t c = 0; c < FOLD_SIZE; c++) s->fold[c] = PyUnicode_READ_CHAR(fold, c);
+    }
     if (PyObject_GetBuffer(weights, &buf, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
     int ok = 0;
     Py_ssize_t n = PyList_GET_SIZE(grams);
@@ -237,50 +264,26 @@ static inline void mark(Scorer *s, int32_t row, Py_ssize_t *lo, Py_ssize_t *hi) 
     if (w > *hi) *hi = w;
 }
 
-static PyObject *Scorer_score(Scorer *s, PyObject *args) {
-    PyObject *text, *extra = Py_None;
-    if (!PyArg_ParseTuple(args, "U|O", &text, &extra)) return NULL;
-    if (extra != Py_None && !PyList_Check(extra)) {
-        PyErr_SetString(PyExc_TypeError, "extra_rows must be a list of row numbers or None");
-        return NULL;
+/* The scoring of a text given as `n` code points read by `at(i)` (see score() in the module documentation). */
+#define SCORE_BODY(AT)                                                                                       \
+    uint64_t c0 = 0, c1 = 0, c2;  /* c0, c1: the two characters before position i, plus one (0 = none) */    \
+    for (Py_ssize_t i = 0; i < n; i++) {                                                                     \
+        c2 = (uint64_t)AT(i) + 1;                                                                            \
+        int32_t r = lookup(s, c2);                                                                           \
+        if (r >= 0) mark(s, r, &lo, &hi);                                                                    \
+        if (c1) {                                                                                            \
+            r = lookup(s, c1 | (c2 << 21));                                                                  \
+            if (r >= 0) mark(s, r, &lo, &hi);                                                                \
+            if (c0) {                                                                                        \
+                r = lookup(s, c0 | (c1 << 21) | (c2 << 42));                                                 \
+                if (r >= 0) mark(s, r, &lo, &hi);                                                            \
+            }                                                                                                \
+        }                                                                                                    \
+        c0 = c1;                                                                                             \
+        c1 = c2;                                                                                             \
     }
-    Py_ssize_t lo = s->seen_words, hi = -1;
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    uint64_t c0 = 0, c1 = 0, c2;  /* c0, c1: the two characters before position i, plus one (0 = none) */
-    for (Py_ssize_t i = 0; i < n; i++) {
-        c2 = (uint64_t)PyUnicode_READ(kind, data, i) + 1;
-        int32_t r = lookup(s, c2);
-        if (r >= 0) mark(s, r, &lo, &hi);
-        if (c1) {
-            r = lookup(s, c1 | (c2 << 21));
-            if (r >= 0) mark(s, r, &lo, &hi);
-            if (c0) {
-                r = lookup(s, c0 | (c1 << 21) | (c2 << 42));
-                if (r >= 0) mark(s, r, &lo, &hi);
-            }
-        }
-        c0 = c1;
-        c1 = c2;
-    }
-    if (s->nwords) {  /* runs of a-z, and each with the run before it */
-        Py_ssize_t prev = -1, prevlen = 0;
-        for (Py_ssize_t i = 0; i < n;) {
-            Py_UCS4 c = PyUnicode_READ(kind, data, i);
-            if (c < 'a' || c > 'z') { i++; continue; }
-            Py_ssize_t start = i;
-            while (i < n && (c = PyUnicode_READ(kind, data, i)) >= 'a' && c <= 'z') i++;
-            int32_t r = word_row(s, kind, data, start, i - start, 0, 0);
-            if (r >= 0) mark(s, r, &lo, &hi);
-            if (prev >= 0) {
-                r = word_row(s, kind, data, prev, prevlen, start, i - start);
-                if (r >= 0) mark(s, r, &lo, &hi);
-            }
-            prev = start;
-            prevlen = i - start;
-        }
-    }
+
+static PyObject *finish_score(Scorer *s, PyObject *extra, Py_ssize_t lo, Py_ssize_t hi) {
     if (extra != Py_None) {
         for (Py_ssize_t j = 0; j < PyList_GET_SIZE(extra); j++) {
             Py_ssize_t r = PyLong_AsSsize_t(PyList_GET_ITEM(extra, j));
@@ -332,9 +335,122 @@ fail:
     return NULL;
 }
 
+/* Word features: runs of a-z, and each with the run before it. */
+#define WORDS_BODY(AT, KIND, DATA)                                                                           \
+    if (s->nwords) {                                                                                         \
+        Py_ssize_t prev = -1, prevlen = 0;                                                                   \
+        for (Py_ssize_t i = 0; i < n;) {                                                                     \
+            Py_UCS4 c = AT(i);                                                                               \
+            if (c < 'a' || c > 'z') { i++; continue; }                                                       \
+            Py_ssize_t start = i;                                                                            \
+            while (i < n && (c = AT(i)) >= 'a' && c <= 'z') i++;                                             \
+            int32_t r = word_row(s, KIND, DATA, start, i - start, 0, 0);                                     \
+            if (r >= 0) mark(s, r, &lo, &hi);                                                                \
+            if (prev >= 0) {                                                                                 \
+                r = word_row(s, KIND, DATA, prev, prevlen, start, i - start);                                \
+                if (r >= 0) mark(s, r, &lo, &hi);                                                            \
+            }                                                                                                \
+            prev = start;                                                                                    \
+            prevlen = i - start;                                                                             \
+        }                                                                                                    \
+    }
+
+static PyObject *Scorer_score(Scorer *s, PyObject *args) {
+    PyObject *text, *extra = Py_None;
+    if (!PyArg_ParseTuple(args, "U|O", &text, &extra)) return NULL;
+    if (extra != Py_None && !PyList_Check(extra)) {
+        PyErr_SetString(PyExc_TypeError, "extra_rows must be a list of row numbers or None");
+        return NULL;
+    }
+    Py_ssize_t lo = s->seen_words, hi = -1;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+#define AT_TEXT(i) PyUnicode_READ(kind, data, (i))
+    SCORE_BODY(AT_TEXT)
+    WORDS_BODY(AT_TEXT, kind, data)
+#undef AT_TEXT
+    return finish_score(s, extra, lo, hi);
+}
+
+static inline Py_UCS4 fold_char(const Scorer *s, Py_UCS4 c) {
+    return c < FOLD_SIZE ? s->fold[c] : c;
+}
+
+/* START + the folded text stripped of whitespace at both ends + END, into s->buf; its length, or -1. */
+static Py_ssize_t fold_into_buffer(Scorer *s, PyObject *text) {
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), a = 0, b = n;
+    while (a < b && Py_UNICODE_ISSPACE(fold_char(s, PyUnicode_READ(kind, data, a)))) a++;
+    while (b > a && Py_UNICODE_ISSPACE(fold_char(s, PyUnicode_READ(kind, data, b - 1)))) b--;
+    Py_ssize_t need = b - a + 2;
+    if (need > s->buflen) {
+        Py_UCS4 *grown = PyMem_Realloc(s->buf, (size_t)need * sizeof(Py_UCS4));
+        if (!grown) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        s->buf = grown;
+        s->buflen = need;
+    }
+    s->buf[0] = START_MARK;
+    for (Py_ssize_t i = a; i < b; i++) s->buf[i - a + 1] = fold_char(s, PyUnicode_READ(kind, data, i));
+    s->buf[need - 1] = END_MARK;
+    return need;
+}
+
+static PyObject *Scorer_score_normalized(Scorer *s, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "score_normalized takes a str");
+        return NULL;
+    }
+    if (s->fold == NULL) {
+        PyErr_SetString(PyExc_ValueError, "this scorer was made without a fold table");
+        return NULL;
+    }
+    Py_ssize_t n = fold_into_buffer(s, text);
+    if (n < 0) return NULL;
+    Py_ssize_t lo = s->seen_words, hi = -1;
+    const Py_UCS4 *buf = s->buf;
+#define AT_BUF(i) buf[(i)]
+    SCORE_BODY(AT_BUF)
+    WORDS_BODY(AT_BUF, PyUnicode_4BYTE_KIND, buf)
+#undef AT_BUF
+    return finish_score(s, Py_None, lo, hi);
+}
+
+static PyObject *Scorer_fold(Scorer *s, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "fold takes a str");
+        return NULL;
+    }
+    if (s->fold == NULL) {
+        PyErr_SetString(PyExc_ValueError, "this scorer was made without a fold table");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_UCS4 maxchar = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = fold_char(s, PyUnicode_READ(kind, data, i));
+        if (c > maxchar) maxchar = c;
+    }
+    PyObject *out = PyUnicode_New(n, maxchar);
+    if (!out) return NULL;
+    int okind = PyUnicode_KIND(out);
+    void *odata = PyUnicode_DATA(out);
+    for (Py_ssize_t i = 0; i < n; i++) PyUnicode_WRITE(okind, odata, i, fold_char(s, PyUnicode_READ(kind, data, i)));
+    return out;
+}
+
 static PyMethodDef Scorer_methods[] = {
     {"score", (PyCFunction)Scorer_score, METH_VARARGS,
      "score(text, extra_rows=None) -> (sums, count, strongest): see the module's documentation."},
+    {"score_normalized", (PyCFunction)Scorer_score_normalized, METH_O,
+     "score_normalized(text) -> score(START + fold(text).strip() + END), with the fold table."},
+    {"fold", (PyCFunction)Scorer_fold, METH_O, "fold(text) -> the text through the fold table (text_model.fold)."},
     {NULL, NULL, 0, NULL},
 };
 
