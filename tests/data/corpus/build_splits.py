@@ -1,7 +1,7 @@
 """Build the development and test splits of the labeled corpus from the hand-written files.
 
-- dev:  every message of src/ (7,844), holdout/ (686), holdout2/ (480), holdout3/ (1,327), holdout4/ (1,329),
-  holdout5/ (1,326), holdout6/ (1,323) and holdout7/ (1,323): 15,638.
+- dev:  every message of src/ (8,694), holdout/ (686), holdout2/ (480), holdout3/ (1,327), holdout4/ (1,329),
+  holdout5/ (1,326), holdout6/ (1,323) and holdout7/ (1,323): 16,488.
   Detectors, the text model (ops/model/train.py) and the policy are tuned and trained on it only.
 - test: every message of holdout8/, written by seven writers who read neither the detectors nor any other
   corpus file, and never used for tuning: only `tests/unit/test_eval_targets.py` (and the evaluation
@@ -22,7 +22,10 @@ and hard negatives; mixed_abuse_01: abuse that reads like innocent posts), and h
 dropping 7 short replies equal or nearly equal to a dev message: "收到", "好", "lol", a laugh, ...) and evaluated
 once. In session 7 holdout7/ was retired into dev with src/en_clean_05 (250 English and mixed innocent messages
 by a new writer), and holdout8/ written (1,324 after dropping 6 short replies equal or nearly equal to a dev
-message: "收到", "在吗", "晚安", "好", "lol", a laugh).
+message: "收到", "在吗", "晚安", "好", "lol", a laugh) and evaluated once (policy .13). Four more new writers then
+added 850 dev messages: src/mixed_questions_01 (questions and warnings quoting scams), mixed_ordinary_01
+(everyday chat using scam words innocently), mixed_hardneg_01 (hobby groups, small shops, honest jobs) and
+mixed_abuse_02 (subtle drainage and recruitment).
 Run: python tests/data/corpus/build_splits.py
 Outputs, for SPLIT in dev and test:
   SPLIT.events.jsonl  MessageEvent lines (one account per message, one minute apart: no counter interplay)
