@@ -57,12 +57,23 @@ def test_news_damps(text):
     "Is there a way to check if this recruiter is real? She wants a training fee before I start",
     "rent my old WhatsApp number for $20 a week = scam?",
     "Got a DM saying I won a lucky draw and must add their agent to claim it. Safe to ignore?",
+    "同事拉我进了个刷单群，说做任务返佣百分之二十，我只看没做，会不会有什么风险",
+    "有个陌生人出两百块买我闲置的抖音号，他图啥啊",
+    "我妈说有人请她帮忙刷脸，一次五十，我听着就不太对",
+    "群里天天有人发代刷单广告，要不要踢了他",
+    "Do real employers ever want a deposit before a typing job from home starts? Asking for my sister",
+    "A 'recruiter' wants me to pay $80 for training first. sounds fishy to me",
 ])
 def test_questions_damp(text):
     assert weights(QuestionContext(), text)["context.question"] <= -0.5
 
 
-@pytest.mark.parametrize("text", ["有没有人想赚点零花？帮发广告，一条五块", "你的QQ号还在用吗？租给我们每天50"])
+@pytest.mark.parametrize("text", [
+    "有没有人想赚点零花？帮发广告，一条五块",
+    "你的QQ号还在用吗？租给我们每天50",
+    "Hi, sorry wrong number 😅 but do you know anything about crypto? My uncle's platform doubled my money",
+    "要不要试试？一单一结，做完就提现",
+])
 def test_scam_openers_are_no_questions(text):
     assert "context.question" not in weights(QuestionContext(), text)
 

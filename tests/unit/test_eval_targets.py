@@ -30,7 +30,8 @@ TARGETS = {
 # messages, 0 of 400 hard negatives). Cross-validation by writer on dev gives 0.92% and 1.38% for the two rates
 # (README, "Detection quality"): that is what to expect of new writers, not this split's lucky 0 / 400.
 # Second evaluation, policy 2026-11-29.14 (the same recipe after 850 more dev messages): 0.994 / 0.944,
-# 0.987 / 0.906, benign flagged 0.16% (1/644), hard negatives 0/400.
+# 0.987 / 0.906, benign flagged 0.16% (1/644), hard negatives 0/400. Third, after question cues were added on dev:
+# the same.
 SHORTFALLS: dict[str, str] = {}
 
 

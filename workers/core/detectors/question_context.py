@@ -1,8 +1,9 @@
 """Context that marks a message as a question about whether something is a scam ("这个靠谱吗？",
 "is this legit?", "有人知道吗"). Asking is not offering. Label-less, negative weight (damping).
 
-Scam openers are questions too ("有没有人想赚点零花？", "你的QQ还在用吗？", "要不要试试？"): only questions
-about legitimacy, risk or advice count.
+Scam openers are questions too ("有没有人想赚点零花？", "你的QQ还在用吗？", "要不要试试？", "do you know anything
+about crypto?", the classic opener of investment drainage): only questions about legitimacy, risk or advice
+count.
 """
 from __future__ import annotations
 
@@ -21,12 +22,17 @@ LEX = Lexicon({
         "有没有人知道|有没有人了解|有没有人收到|有没有人试过|有没有人看过|有没有人遇到|有人看过|有人了解|有人收到过|有人遇到过|"
         "有冇人知|系咪真|系咪诈骗|算违规吗|还能要回来吗|能帮吗|可以找他们吗|应该没事吧|有没有问题|靠不靠谱|靠唔靠谱|"
         "会出事吗|会不会出事|到底是做什么|是做什么的|"
+        "会不会有(?:啥|什么)?(?:风险|问题|事|影响)|有(?:啥|什么)风险|有没有(?:啥|什么)?风险|有没有办法查|怎么查|"
+        "图(?:啥|什么)|听着(?:就)?不(?:太)?对|感觉不(?:太)?对|不太对劲|要不要(?:退群|退出|踢|举报|拉黑)|怎么回事|"
         "is (?:this|it|that) (?:a )?(?:scam|legit|normal|real|safe|gambling)|scam or|scam\\?|legit\\?|legit question|"
         "quick q\\b|quick question|quick check|red flag or|red flag\\?|sounds like|anyone know|anyone worked|"
         "anyone tried|has anyone|does anyone|do real|real job\\?|can'?t be normal|normal,? right|gambling right|"
         "how do i|should i|what'?s the deal|what happens if|am i paranoid|not sure if|any advice|too good to be true|"
         "is there a way to (?:check|tell|know)|real or (?:fake|not|a scam)|safe to (?:ignore|click|reply|answer)|"
-        "= ?scam|legit or not|is this for real"
+        "= ?scam|legit or not|is this for real|"
+        "asking for (?:a friend|my)|"
+        "(?:do|would) (?:legit|real) (?:companies|employers|jobs)|is (?:this|it|that) even (?:legit|real)|"
+        "sounds (?:sus|fishy|dodgy)|\\bsus\\b|fishy|(?:can|should) i trust"
     ),
 }, triggers=())
 
