@@ -15,6 +15,7 @@ from workers.core.detectors.order_brushing import LABEL, OrderBrushing
     "Boost seller ratings from home: buy, review, get refunded + 15%. WhatsApp +1 786 555 0131",
     "幫忙按讚追蹤，一個任務３元，每天可以做５０個，當天結算",
     "Get paid $5 for each 5-star review you leave on Google Maps",
+    "Like 5 posts a day on IG and get paid $10, DM me to start",
 ])
 def test_brushing_tasks_are_caught(text):
     assert sum(f.weight for f in OrderBrushing().detect(ctx(text)) if f.label == LABEL) >= 0.35
@@ -27,6 +28,8 @@ def test_brushing_tasks_are_caught(text):
     "室友说她在做一个点赞关注的兼职，一天能赚七八十，我要不要提醒她？",
     "帮我投个票呗，我女儿参加幼儿园绘画比赛，点进去给12号投票就行",
     "I like this cafe, the cheesecake is $8 and worth it",
+    "dinner was like $45 for the two of us, just send me half whenever",
+    "the tickets were like 20 bucks each, pay me back later lol",
 ])
 def test_lookalikes_are_allowed(text):
     assert LABEL not in labels(text)

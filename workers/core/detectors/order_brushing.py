@@ -30,7 +30,9 @@ LEX = Lexicon({
     ),
     "action": (
         "点赞|点个赞|按赞|关注|追踪|收藏|加购|评论|好评|五星|5星|评价|打分|砍一刀|帮砍|投票|一个任务|每个任务|任务单价|"
-        "likes?\\b|follows?\\b|follow-for|subscribe|tasks?\\b|"
+        # "like" before an amount is the hedge ("it was like $30"), not the action ("like 5 posts")
+        "likes\\b|like\\b(?! ?[¥$£€]| ?\\d+(?:\\.\\d+)? ?(?:bucks|dollars|usd|sgd|hkd|rmb|rm\\b|k\\b|块|元))|"
+        "follows?\\b|follow-for|subscribe|tasks?\\b|"
         "reviews?\\b|ratings?\\b|5 ?star|5-star|five star|rate\\b"
     ),
     "object": "vids|videos?|posts\\b|accounts?\\b|pages?\\b|shops?\\b|products?|hotels?|restaurants?|sellers?|items?",
