@@ -28,6 +28,8 @@ def test_account_trades_are_caught(text):
     "我把 Netflix 账号密码改了，新的发你了",
     "我把闲置的旧手机号注销了，提醒大家不用的号记得销户",
     "你那个 iPad 还用吗？我妈想看剧，借她两周行不行",
+    "New guild rules: be kind, no selling accounts, no boosting. Raids every Friday 9pm, DM me to join",
+    "本群只交流攻略，不收号不卖号，想组队的私聊群主",
 ])
 def test_warnings_news_questions_and_chat_are_allowed(text):
     assert LABEL not in labels(text)

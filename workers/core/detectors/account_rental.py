@@ -1,6 +1,6 @@
 """Recruitment into renting out, selling or "lending" accounts: "收号", "租你的微信一天80", "rent your WeChat".
 
-Trade jargon ("收号", "出租微信号") is strong on its own; an account together with a rent/buy/sell verb or
+Trade jargon ("收号", "出租微信号") is strong on its own (unless negated: "no selling accounts"); an account together with a rent/buy/sell verb or
 a price, or handed over for "hanging" on someone's phones, anywhere in the message, is strong; an idle or
 old account being turned into money is medium. A message about another task (posting, verifying) that
 merely mentions accounts is left to that task's detector.
@@ -8,7 +8,7 @@ merely mentions accounts is left to that task's detector.
 from __future__ import annotations
 
 from workers.core.detectors.base import Context, Lexicon, emit
-from workers.core.detectors.lexicon import ACCOUNT_OBJ, APPS, PAY_WORDS, pay_spans
+from workers.core.detectors.lexicon import ACCOUNT_OBJ, APPS, PAY_WORDS, negated, pay_spans
 from workers.core.detectors.kinds import TopicDetector
 from workers.core.findings import Finding
 
@@ -52,14 +52,18 @@ class AccountRental(TopicDetector):
 
     def find(self, ctx: Context) -> list[Finding]:
         hits = LEX.hits(ctx)
-        jargon, account = hits.get("jargon"), hits.get("account")
+        text = ctx.norm.text
+        # a trade the writer rules out is no offer: "no selling accounts", "不收号"
+        jargon = [s for s in hits.get("jargon", ()) if not negated(text, s[0])]
+        account = hits.get("account")
         if not (jargon or account or hits.get("hang")):
             return []
         out: list[Finding] = []
         other = "other_task" in hits
         if jargon:
             out.append(emit(NAME, ctx, "account_rental.trade_jargon", LABEL, 0.5, jargon[0]))
-        acquire, price = hits.get("acquire"), hits.get("price")
+        acquire = [s for s in hits.get("acquire", ()) if not negated(text, s[0])]
+        price = hits.get("price")
         if account and (acquire or (price and not other)):
             weight = 0.15 if out else 0.5 if acquire and "idle" in hits else 0.45
             out.append(emit(NAME, ctx, "account_rental.account_trade", LABEL, weight, (acquire or price)[0]))
