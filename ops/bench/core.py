@@ -41,6 +41,7 @@ from workers.commands.scan import run_scan  # noqa: E402
 from workers.core import normalize as normalize_module  # noqa: E402
 from workers.core.engine import Engine  # noqa: E402
 from workers.core.policy import load_policy  # noqa: E402
+from workers.gc_tuning import freeze_static_heap  # noqa: E402
 from workers.settings import DEFAULT_POLICY  # noqa: E402
 
 DEV = ROOT / "tests/data/corpus/dev.events.jsonl"
@@ -128,6 +129,7 @@ def main() -> int:
     policy = load_policy(args.policy)
     engine = Engine(policy)
     events = [MessageEvent.model_validate(e) for e in dev_events()]
+    freeze_static_heap()  # as the worker, scan and eval do once their engine is built
     print(f"core: {len(events):,} dev events, Engine.decide_text_only, median of {args.runs} runs")
     print(fmt("core, warm normalize cache", core_rates(engine, events, args.runs, cold=False), "events/s",
               CORE_TARGET))
