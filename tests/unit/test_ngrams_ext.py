@@ -75,6 +75,13 @@ def test_a_scorer_without_a_fold_table_refuses_to_fold():
         NgramScorer(["a"], np.array([[1.0]]), 1, "too short")
 
 
+def test_folding_takes_text_only(models):
+    scorer = models[0]._scorer
+    for method in (scorer.score_normalized, scorer.fold):
+        with pytest.raises(TypeError):
+            method(b"bytes")
+
+
 def test_rows_are_distinct_and_extra_rows_count_once():
     grams = ["a", "ab", "abc", None, "\x02a"]
     weights = np.array([[1.0, 0.5], [2.0, -1.0], [4.0, 0.25], [8.0, 3.0], [16.0, 0.0]])

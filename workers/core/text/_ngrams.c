@@ -404,15 +404,21 @@ static Py_ssize_t fold_into_buffer(Scorer *s, PyObject *text) {
     return need;
 }
 
-static PyObject *Scorer_score_normalized(Scorer *s, PyObject *text) {
+/* 0 when `text` is a str and the scorer has a fold table; else -1 with the error set. */
+static int check_foldable(const Scorer *s, PyObject *text, const char *method) {
     if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "score_normalized takes a str");
-        return NULL;
+        PyErr_Format(PyExc_TypeError, "%s takes a str", method);
+        return -1;
     }
     if (s->fold == NULL) {
         PyErr_SetString(PyExc_ValueError, "this scorer was made without a fold table");
-        return NULL;
+        return -1;
     }
+    return 0;
+}
+
+static PyObject *Scorer_score_normalized(Scorer *s, PyObject *text) {
+    if (check_foldable(s, text, "score_normalized") < 0) return NULL;
     Py_ssize_t n = fold_into_buffer(s, text);
     if (n < 0) return NULL;
     Py_ssize_t lo = s->seen_words, hi = -1;
@@ -425,14 +431,7 @@ static PyObject *Scorer_score_normalized(Scorer *s, PyObject *text) {
 }
 
 static PyObject *Scorer_fold(Scorer *s, PyObject *text) {
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "fold takes a str");
-        return NULL;
-    }
-    if (s->fold == NULL) {
-        PyErr_SetString(PyExc_ValueError, "this scorer was made without a fold table");
-        return NULL;
-    }
+    if (check_foldable(s, text, "fold") < 0) return NULL;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
