@@ -1,6 +1,6 @@
-"""The campaign fingerprint's compiled shingle hashing (workers/core/text/_minhash.c) against its Python
-reference (`fingerprint._shingle_bins_py`): the same distinct-shingle counts and the same bins, so the same band
-keys, on every corpus text."""
+"""The campaign fingerprint compiled (workers/core/text/_minhash.c) against its Python reference
+(`fingerprint._shingle_bins_py`, `fingerprint._bands_py`): the same distinct-shingle counts, the same bins and
+the same band keys, on every corpus text."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,9 +9,9 @@ import orjson
 import pytest
 
 from workers.core import fingerprint
-from workers.core.fingerprint import _shingle_bins_py, minhash_bands, shingle_hash, skeleton
+from workers.core.fingerprint import _bands_py, _shingle_bins_py, minhash_bands, shingle_hash, skeleton
 from workers.core.normalize import normalize
-from workers.core.text._minhash import shingle_bins  # no skip: ops/setup builds it, CI must fail without it
+from workers.core.text._minhash import shingle_bands, shingle_bins  # no skip: ops/setup builds it, CI must fail without it
 
 CORPUS = Path(__file__).resolve().parents[1] / "data/corpus"
 
@@ -25,7 +25,7 @@ def corpus_tokens() -> list[list[str]]:
 
 
 def test_the_fingerprint_uses_the_compiled_hashing():
-    assert fingerprint.shingle_bins is shingle_bins, "workers/core/text/_minhash.c is not built: run ops/setup"
+    assert fingerprint.shingle_bands is shingle_bands, "workers/core/text/_minhash.c is not built: run ops/setup"
 
 
 @pytest.mark.parametrize("size,k", [(2, 9), (1, 9), (3, 16), (2, 1)])
@@ -53,12 +53,20 @@ def test_the_hash_is_fixed_across_versions_of_python_and_machines():
     assert count == 1 and bins == [shingle_hash("a")]
 
 
-def test_bands_agree_between_the_compiled_and_the_python_path(monkeypatch):
-    texts = corpus_tokens()[:3000]
+@pytest.mark.parametrize("params", [(2, 12, 3, 3), (1, 1, 4, 4), (3, 5, 2, 8), (2, 0, 1, 1)])
+def test_compiled_band_keys_equal_the_python_reference_on_the_corpus(params):
+    tokens = corpus_tokens()
+    compiled = [shingle_bands(t, *params) for t in tokens]
+    assert [_bands_py(t, *params) for t in tokens] == compiled
+    assert sum(1 for b in compiled if b) > len(tokens) // 2  # most corpus texts are long enough to have bands
+    assert all(len(b) in (0, params[2]) and all(len(key) == 16 for key in b) for b in compiled)
+
+
+def test_minhash_bands_takes_the_python_path_without_the_extension(monkeypatch):
+    texts = corpus_tokens()[:2000]
     compiled = [minhash_bands(t, 2, 12, 3, 3) for t in texts]
-    monkeypatch.setattr(fingerprint, "shingle_bins", None)
+    monkeypatch.setattr(fingerprint, "shingle_bands", None)
     assert [minhash_bands(t, 2, 12, 3, 3) for t in texts] == compiled
-    assert sum(1 for b in compiled if b) > 2000  # most corpus texts are long enough to have bands
 
 
 def test_bad_arguments_are_clear_errors():
@@ -68,3 +76,7 @@ def test_bad_arguments_are_clear_errors():
         shingle_bins(["a"], 0, 9)
     with pytest.raises(ValueError):
         shingle_bins(["a"], 2, 0)
+    with pytest.raises(TypeError):
+        shingle_bands("not a list", 2, 12, 3, 3)
+    with pytest.raises(ValueError):
+        shingle_bands(["a"], 2, 12, 0, 3)

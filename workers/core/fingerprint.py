@@ -8,7 +8,7 @@ zero-width characters, full-width letters, spacing) leave it unchanged, so such 
 Tokens are single CJK ideographs and whole words (runs of other letters); shingles are runs of `shingle`
 tokens.
 Word-level edits (a replaced word) change a few shingles: the copies then still share a band with a high
-probability (0.97 / 0.83 / 0.69 for 1 / 2 / 3 characters of the skeleton replaced at random, over the dev
+probability (0.97 / 0.84 / 0.69 for 1 / 2 / 3 characters of the skeleton replaced at random, over the dev
 corpus, with the default policy).
 """
 from __future__ import annotations
@@ -66,13 +66,23 @@ def shingles(tokens: list[str], size: int) -> set[str]:
     return {"\x1f".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1)}
 
 
-try:  # the shingle hashing in C (workers/core/text/_minhash.c, built by ops/setup); same results as below
-    from workers.core.text._minhash import shingle_bins
+try:  # the fingerprint in C (workers/core/text/_minhash.c, built by ops/setup); same results as below
+    from workers.core.text._minhash import shingle_bands, shingle_bins
 except ImportError:  # not built (e.g. run from a bare checkout): the Python path, many times slower
-    shingle_bins = None
+    shingle_bands = shingle_bins = None
 
 _M64 = (1 << 64) - 1
 _FNV_OFFSET, _FNV_PRIME = 0xCBF29CE484222325, 0x100000001B3
+_ROTATE = 0x9E3779B97F4A7C15  # densification offset per step (odd, 64-bit golden ratio)
+
+
+def _finish(h: int) -> int:
+    """The splitmix64 finalizer: every output bit depends on every input bit."""
+    h ^= h >> 30
+    h = (h * 0xBF58476D1CE4E5B9) & _M64
+    h ^= h >> 27
+    h = (h * 0x94D049BB133111EB) & _M64
+    return h ^ (h >> 31)
 
 
 def shingle_hash(shingle: str) -> int:
@@ -81,11 +91,7 @@ def shingle_hash(shingle: str) -> int:
     h = _FNV_OFFSET
     for ch in shingle:
         h = ((h ^ ord(ch)) * _FNV_PRIME) & _M64
-    h ^= h >> 30
-    h = (h * 0xBF58476D1CE4E5B9) & _M64
-    h ^= h >> 27
-    h = (h * 0x94D049BB133111EB) & _M64
-    return h ^ (h >> 31)
+    return _finish(h)
 
 
 def _shingle_bins_py(tokens: list[str], size: int, k: int) -> tuple[int, list[int | None]]:
@@ -101,7 +107,28 @@ def _shingle_bins_py(tokens: list[str], size: int, k: int) -> tuple[int, list[in
     return len(sh), mins
 
 
-_ROTATE = 0x9E3779B97F4A7C15  # densification offset per step (odd, 64-bit golden ratio)
+def _bands_py(tokens: list[str], shingle: int, min_shingles: int, bands: int, rows: int) -> tuple[str, ...]:
+    """The reference of the C `shingle_bands` (see `minhash_bands`)."""
+    k = bands * rows
+    count, bins = _shingle_bins_py(tokens, shingle, k)
+    if count < min_shingles or not count:
+        return ()
+    dense: list[int] = []
+    for j in range(k):
+        m = bins[j]
+        if m is None:  # the next non-empty bin (there is one: count >= 1), rotated per step
+            step = 1
+            while bins[(j + step) % k] is None:
+                step += 1
+            m = (bins[(j + step) % k] + step * _ROTATE) & _M64  # type: ignore[operator]
+        dense.append(m)
+    keys = []
+    for band in range(bands):
+        h = ((_FNV_OFFSET ^ band) * _FNV_PRIME) & _M64
+        for v in dense[band * rows:(band + 1) * rows]:
+            h = ((h ^ v) * _FNV_PRIME) & _M64
+        keys.append(f"{_finish(h):016x}")
+    return tuple(keys)
 
 
 def minhash_bands(tokens: list[str], shingle: int, min_shingles: int, bands: int, rows: int) -> tuple[str, ...]:
@@ -110,25 +137,9 @@ def minhash_bands(tokens: list[str], shingle: int, min_shingles: int, bands: int
     One-permutation MinHash: each shingle gets ONE 64-bit hash (`shingle_hash`), which picks one of
     bands * rows bins and is that bin's candidate; a bin keeps its smallest. Empty bins are densified by
     rotation (the next non-empty bin's value plus an offset per step, Shrivastava & Li 2014), so similar texts
-    fill them alike. Band b is the digest of bins [b * rows, (b + 1) * rows). A word edit changes a few
-    shingles and so at most a few bins: the other bands stay equal.
+    fill them alike. Band b's key is a 64-bit hash of b and its bins [b * rows, (b + 1) * rows). A word edit
+    changes a few shingles and so at most a few bins: the other bands stay equal.
     """
-    k = bands * rows
-    if shingle_bins is not None:
-        count, bins = shingle_bins(tokens, shingle, k)
-    else:
-        count, bins = _shingle_bins_py(tokens, shingle, k)
-    if count < min_shingles or not count:
-        return ()
-    mins: list[int] = []
-    for j in range(k):
-        m = bins[j]
-        if m is None:  # the next non-empty bin (there is one: count >= min_shingles >= 1), rotated per step
-            step = 1
-            while bins[(j + step) % k] is None:
-                step += 1
-            m = bins[(j + step) % k] + step * _ROTATE  # type: ignore[operator]
-        mins.append(m)
-    return tuple(
-        digest16(f"{band}:" + ",".join(map(str, mins[band * rows:(band + 1) * rows]))) for band in range(bands)
-    )
+    if shingle_bands is not None:
+        return shingle_bands(tokens, shingle, min_shingles, bands, rows)  # type: ignore[no-any-return]
+    return _bands_py(tokens, shingle, min_shingles, bands, rows)

@@ -1,8 +1,8 @@
-/* The campaign fingerprint's hot loop in C: one 64-bit hash per shingle, and per bin the smallest.
+/* The campaign fingerprint in C: one 64-bit hash per shingle, per bin the smallest, and the band keys.
  *
- * workers/core/fingerprint.py keeps the reference implementation in Python (`_shingle_bins_py`);
- * tests/unit/test_minhash_ext.py checks that both give the same counts and bins on every corpus text. In Python
- * a message's ~30 shingles cost ~20 us (a string and a hash object per shingle); here about one.
+ * workers/core/fingerprint.py keeps the reference implementation in Python (`_shingle_bins_py`,
+ * `_bands_py`); tests/unit/test_minhash_ext.py checks that both give the same bins and band keys on every corpus
+ * text. In Python a message's ~30 shingles and 3 band keys cost ~20 us; here one or two.
  *
  * shingle_bins(tokens, size, k) -> (count, mins)
  *   tokens: list of str; a shingle is `size` adjacent tokens joined by "\x1f" (as fingerprint.shingles makes
@@ -10,18 +10,26 @@
  *   count:  the number of distinct shingle hashes (the number of distinct shingles, barring a 64-bit collision)
  *   mins:   list of k entries: for bin b, the smallest h // k of the shingles with h % k == b; None if none.
  *
+ * shingle_bands(tokens, size, min_shingles, bands, rows) -> tuple of `bands` str (16 hex digits each), or ()
+ *   when there are fewer than min_shingles (or no) distinct shingles. The k = bands * rows bins of
+ *   shingle_bins; an empty bin takes the next non-empty bin's value plus step * ROTATE (mod 2^64), step being
+ *   how far that bin is; band b's key is the splitmix64 finalizer of a 64-bit FNV-1a over the words b, then its
+ *   rows bins (each word XORed in whole, then multiplied by the FNV prime).
+ *
  * Pure: no I/O, no state between calls.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
 #define SEPARATOR 0x1f
 #define MAX_K 4096
+#define ROTATE 0x9E3779B97F4A7C15ULL  /* densification offset per step (odd, 64-bit golden ratio) */
 
 static inline uint64_t finish(uint64_t h) {
     h ^= h >> 30;
@@ -36,26 +44,29 @@ static int compare_u64(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-static PyObject *shingle_bins(PyObject *self, PyObject *args) {
-    PyObject *tokens;
-    Py_ssize_t size, k;
-    if (!PyArg_ParseTuple(args, "O!nn", &PyList_Type, &tokens, &size, &k)) return NULL;
+/* The distinct-shingle count and the bins of `tokens` (filled[b] = 0: bin b is empty); -1 with an error set. */
+static Py_ssize_t bins_of(PyObject *tokens, Py_ssize_t size, Py_ssize_t k, uint64_t *mins, char *filled) {
+    if (!PyList_Check(tokens)) {
+        PyErr_SetString(PyExc_TypeError, "tokens must be a list of str");
+        return -1;
+    }
     if (size < 1 || k < 1 || k > MAX_K) {
         PyErr_Format(PyExc_ValueError, "size must be at least 1 and k between 1 and %d", MAX_K);
-        return NULL;
+        return -1;
     }
     Py_ssize_t n = PyList_GET_SIZE(tokens);
     for (Py_ssize_t i = 0; i < n; i++) {
         if (!PyUnicode_Check(PyList_GET_ITEM(tokens, i))) {
             PyErr_SetString(PyExc_TypeError, "tokens must be a list of str");
-            return NULL;
+            return -1;
         }
     }
     Py_ssize_t windows = n >= size ? n - size + 1 : 0;
     uint64_t *hashes = PyMem_Malloc((size_t)(windows + 1) * sizeof(uint64_t));
-    uint64_t mins[MAX_K];
-    char filled[MAX_K];
-    if (!hashes) return PyErr_NoMemory();
+    if (!hashes) {
+        PyErr_NoMemory();
+        return -1;
+    }
     memset(filled, 0, (size_t)k);
     for (Py_ssize_t i = 0; i < windows; i++) {
         uint64_t h = FNV_OFFSET;
@@ -80,6 +91,17 @@ static PyObject *shingle_bins(PyObject *self, PyObject *args) {
     Py_ssize_t count = 0;
     for (Py_ssize_t i = 0; i < windows; i++) count += (i == 0 || hashes[i] != hashes[i - 1]);
     PyMem_Free(hashes);
+    return count;
+}
+
+static PyObject *shingle_bins(PyObject *self, PyObject *args) {
+    PyObject *tokens;
+    Py_ssize_t size, k;
+    uint64_t mins[MAX_K];
+    char filled[MAX_K];
+    if (!PyArg_ParseTuple(args, "Onn", &tokens, &size, &k)) return NULL;
+    Py_ssize_t count = bins_of(tokens, size, k, mins, filled);
+    if (count < 0) return NULL;
     PyObject *out = PyList_New(k);
     if (!out) return NULL;
     for (Py_ssize_t b = 0; b < k; b++) {
@@ -93,9 +115,52 @@ static PyObject *shingle_bins(PyObject *self, PyObject *args) {
     return Py_BuildValue("(nN)", count, out);
 }
 
+static PyObject *shingle_bands(PyObject *self, PyObject *args) {
+    PyObject *tokens;
+    Py_ssize_t size, min_shingles, bands, rows;
+    uint64_t mins[MAX_K];
+    char filled[MAX_K];
+    if (!PyArg_ParseTuple(args, "Onnnn", &tokens, &size, &min_shingles, &bands, &rows)) return NULL;
+    if (bands < 1 || rows < 1 || bands > MAX_K / rows) {
+        PyErr_Format(PyExc_ValueError, "bands and rows must be at least 1, with bands * rows at most %d", MAX_K);
+        return NULL;
+    }
+    Py_ssize_t k = bands * rows;
+    Py_ssize_t count = bins_of(tokens, size, k, mins, filled);
+    if (count < 0) return NULL;
+    if (count == 0 || count < min_shingles) return PyTuple_New(0);
+    uint64_t dense[MAX_K];
+    for (Py_ssize_t j = 0; j < k; j++) {
+        if (filled[j]) {
+            dense[j] = mins[j];
+            continue;
+        }
+        Py_ssize_t step = 1;
+        while (!filled[(j + step) % k]) step++;
+        dense[j] = mins[(j + step) % k] + (uint64_t)step * ROTATE;
+    }
+    PyObject *out = PyTuple_New(bands);
+    if (!out) return NULL;
+    for (Py_ssize_t b = 0; b < bands; b++) {
+        uint64_t h = (FNV_OFFSET ^ (uint64_t)b) * FNV_PRIME;
+        for (Py_ssize_t r = 0; r < rows; r++) h = (h ^ dense[b * rows + r]) * FNV_PRIME;
+        char hex[17];
+        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)finish(h));
+        PyObject *key = PyUnicode_FromStringAndSize(hex, 16);
+        if (!key) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(out, b, key);
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"shingle_bins", shingle_bins, METH_VARARGS,
      "shingle_bins(tokens, size, k) -> (count, mins): see the module's documentation."},
+    {"shingle_bands", shingle_bands, METH_VARARGS,
+     "shingle_bands(tokens, size, min_shingles, bands, rows) -> band keys: see the module's documentation."},
     {NULL, NULL, 0, NULL},
 };
 
