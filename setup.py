@@ -26,6 +26,7 @@ extensions = [
     Extension(
         "workers.core.text._ngrams",
         sources=["workers/core/text/_ngrams.c"],
+        depends=["workers/core/text/_ngrams_scan.h"],
         extra_compile_args=["-O2", "-std=c11"],
     ),
     Extension(

@@ -1,0 +1,201 @@
+/* The n-gram scorer's internals (workers/core/text/_ngrams.c includes this once): the Scorer object, its hash
+ * tables of n-grams and word features, and the scan and sum that score() and score_normalized() share.
+ * Split out of _ngrams.c only to keep each file short; it is not an interface of its own.
+ */
+#ifndef MODWORKER_NGRAMS_SCAN_H
+#define MODWORKER_NGRAMS_SCAN_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct {
+    PyObject_HEAD
+    uint64_t *keys;     /* open addressing, 0 = empty */
+    int32_t *rows;
+    uint64_t mask;
+    Py_ssize_t nrows;   /* vocabulary size */
+    Py_ssize_t k;       /* columns */
+    Py_ssize_t ncat;
+    double *weights;    /* nrows * k, owned copy */
+    uint64_t *seen;     /* bitmap over rows, all zero between calls */
+    Py_ssize_t seen_words;
+    double *sums;       /* scratch, k */
+    /* word features: open addressing on a 64-bit FNV-1a hash, each entry verified against its characters */
+    uint64_t *whash;
+    int32_t *wentry;    /* -1 = empty, else an index into wrow / woff / wlen */
+    uint64_t wmask;
+    int32_t *wrow;
+    Py_ssize_t *woff, *wlen;
+    Py_UCS4 *wchars;    /* the characters of every word feature (without its "\x04"), one after the other */
+    Py_ssize_t nwords;
+    Py_UCS4 *fold;      /* optional: code point (below 0x10000) -> its folded code point (text_model.fold) */
+    Py_UCS4 *buf;       /* scratch for score_normalized: START + folded, stripped text + END */
+    Py_ssize_t buflen;
+} Scorer;
+
+#define FOLD_SIZE 0x10000
+#define START_MARK 0x02
+#define END_MARK 0x03
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+static inline uint64_t fnv(uint64_t h, Py_UCS4 c) {
+    return (h ^ (uint64_t)c) * FNV_PRIME;
+}
+
+/* Up to three code points (each below 0x110000, so c + 1 fits in 21 bits) packed into one non-zero key. */
+static inline uint64_t pack(const uint64_t *cs, int n) {
+    uint64_t key = 0;
+    for (int i = 0; i < n; i++) key |= (cs[i] + 1) << (21 * i);
+    return key;
+}
+
+static inline uint64_t slot_of(uint64_t key, uint64_t mask) {
+    return ((key * 0x9E3779B97F4A7C15ULL) >> 20) & mask;
+}
+
+static inline int32_t lookup(const Scorer *s, uint64_t key) {
+    uint64_t i = slot_of(key, s->mask);
+    while (s->keys[i]) {
+        if (s->keys[i] == key) return s->rows[i];
+        i = (i + 1) & s->mask;
+    }
+    return -1;
+}
+
+
+/* The row of the word feature made of text[a, a + alen), then (when blen > 0) " " and text[b, b + blen). */
+static int32_t word_row(const Scorer *s, int kind, const void *data, Py_ssize_t a, Py_ssize_t alen,
+                        Py_ssize_t b, Py_ssize_t blen) {
+    uint64_t h = FNV_OFFSET;
+    for (Py_ssize_t i = 0; i < alen; i++) h = fnv(h, PyUnicode_READ(kind, data, a + i));
+    Py_ssize_t len = alen;
+    if (blen > 0) {
+        h = fnv(h, ' ');
+        for (Py_ssize_t i = 0; i < blen; i++) h = fnv(h, PyUnicode_READ(kind, data, b + i));
+        len += 1 + blen;
+    }
+    for (uint64_t i = h & s->wmask; s->wentry[i] >= 0; i = (i + 1) & s->wmask) {
+        Py_ssize_t e = s->wentry[i];
+        if (s->whash[i] != h || s->wlen[e] != len) continue;
+        const Py_UCS4 *w = s->wchars + s->woff[e];
+        Py_ssize_t j = 0;
+        for (; j < alen && w[j] == PyUnicode_READ(kind, data, a + j); j++) {}
+        if (j < alen) continue;
+        if (blen > 0) {
+            if (w[alen] != ' ') continue;
+            for (j = 0; j < blen && w[alen + 1 + j] == PyUnicode_READ(kind, data, b + j); j++) {}
+            if (j < blen) continue;
+        }
+        return s->wrow[e];
+    }
+    return -1;
+}
+
+static inline void mark(Scorer *s, int32_t row, Py_ssize_t *lo, Py_ssize_t *hi) {
+    /* the row's weights are summed after the scan: ask for its cache lines now, so that their misses (the
+     * 11 MB table does not fit in the cache) overlap the scan instead of following one another at the end */
+    __builtin_prefetch(s->weights + (Py_ssize_t)row * s->k);
+    __builtin_prefetch(s->weights + (Py_ssize_t)row * s->k + 7);
+    Py_ssize_t w = row >> 6;
+    s->seen[w] |= 1ULL << (row & 63);
+    if (w < *lo) *lo = w;
+    if (w > *hi) *hi = w;
+}
+
+/* The scoring of a text given as `n` code points read by `at(i)` (see score() in the module documentation). */
+#define SCORE_BODY(AT)                                                                                       \
+    uint64_t c0 = 0, c1 = 0, c2;  /* c0, c1: the two characters before position i, plus one (0 = none) */    \
+    for (Py_ssize_t i = 0; i < n; i++) {                                                                     \
+        c2 = (uint64_t)AT(i) + 1;                                                                            \
+        int32_t r = lookup(s, c2);                                                                           \
+        if (r >= 0) mark(s, r, &lo, &hi);                                                                    \
+        if (c1) {                                                                                            \
+            r = lookup(s, c1 | (c2 << 21));                                                                  \
+            if (r >= 0) mark(s, r, &lo, &hi);                                                                \
+            if (c0) {                                                                                        \
+                r = lookup(s, c0 | (c1 << 21) | (c2 << 42));                                                 \
+                if (r >= 0) mark(s, r, &lo, &hi);                                                            \
+            }                                                                                                \
+        }                                                                                                    \
+        c0 = c1;                                                                                             \
+        c1 = c2;                                                                                             \
+    }
+
+static PyObject *finish_score(Scorer *s, PyObject *extra, Py_ssize_t lo, Py_ssize_t hi) {
+    if (extra != Py_None) {
+        for (Py_ssize_t j = 0; j < PyList_GET_SIZE(extra); j++) {
+            Py_ssize_t r = PyLong_AsSsize_t(PyList_GET_ITEM(extra, j));
+            if (r == -1 && PyErr_Occurred()) goto fail;
+            if (r < 0 || r >= s->nrows) {
+                PyErr_Format(PyExc_IndexError, "extra row %zd is outside the vocabulary", r);
+                goto fail;
+            }
+            mark(s, (int32_t)r, &lo, &hi);
+        }
+    }
+    const Py_ssize_t k = s->k, ncat = s->ncat;
+    double *sums = s->sums;
+    for (Py_ssize_t c = 0; c < k; c++) sums[c] = 0.0;
+    Py_ssize_t count = 0;
+    Py_ssize_t strongest[64];
+    double best[64];
+    for (Py_ssize_t w = lo; w <= hi; w++) {
+        uint64_t bits = s->seen[w];
+        s->seen[w] = 0;
+        while (bits) {
+            Py_ssize_t row = (w << 6) + __builtin_ctzll(bits);
+            bits &= bits - 1;
+            const double *wr = s->weights + row * k;
+            for (Py_ssize_t c = 0; c < k; c++) sums[c] += wr[c];
+            for (Py_ssize_t c = 0; c < ncat; c++) {
+                if (count == 0 || wr[c] > best[c]) {
+                    best[c] = wr[c];
+                    strongest[c] = row;
+                }
+            }
+            count++;
+        }
+    }
+    PyObject *out_sums = PyList_New(k);
+    if (!out_sums) return NULL;
+    for (Py_ssize_t c = 0; c < k; c++) PyList_SET_ITEM(out_sums, c, PyFloat_FromDouble(sums[c]));
+    PyObject *out_strongest;
+    if (count == 0) {
+        out_strongest = Py_NewRef(Py_None);
+    } else {
+        out_strongest = PyList_New(ncat);
+        if (!out_strongest) { Py_DECREF(out_sums); return NULL; }
+        for (Py_ssize_t c = 0; c < ncat; c++) PyList_SET_ITEM(out_strongest, c, PyLong_FromSsize_t(strongest[c]));
+    }
+    return Py_BuildValue("(NnN)", out_sums, count, out_strongest);
+fail:
+    for (Py_ssize_t w = lo; w <= hi; w++) s->seen[w] = 0;  /* leave the bitmap clean for the next call */
+    return NULL;
+}
+
+/* Word features: runs of a-z, and each with the run before it. */
+#define WORDS_BODY(AT, KIND, DATA)                                                                           \
+    if (s->nwords) {                                                                                         \
+        Py_ssize_t prev = -1, prevlen = 0;                                                                   \
+        for (Py_ssize_t i = 0; i < n;) {                                                                     \
+            Py_UCS4 c = AT(i);                                                                               \
+            if (c < 'a' || c > 'z') { i++; continue; }                                                       \
+            Py_ssize_t start = i;                                                                            \
+            while (i < n && (c = AT(i)) >= 'a' && c <= 'z') i++;                                             \
+            int32_t r = word_row(s, KIND, DATA, start, i - start, 0, 0);                                     \
+            if (r >= 0) mark(s, r, &lo, &hi);                                                                \
+            if (prev >= 0) {                                                                                 \
+                r = word_row(s, KIND, DATA, prev, prevlen, start, i - start);                                \
+                if (r >= 0) mark(s, r, &lo, &hi);                                                            \
+            }                                                                                                \
+            prev = start;                                                                                    \
+            prevlen = i - start;                                                                             \
+        }                                                                                                    \
+    }
+
+
+#endif
