@@ -67,9 +67,9 @@ def shingles(tokens: list[str], size: int) -> set[str]:
 
 
 try:  # the fingerprint in C (workers/core/text/_minhash.c, built by ops/setup); same results as below
-    from workers.core.text._minhash import shingle_bands, shingle_bins
+    from workers.core.text._minhash import shingle_bands
 except ImportError:  # not built (e.g. run from a bare checkout): the Python path, many times slower
-    shingle_bands = shingle_bins = None
+    shingle_bands = None
 
 _M64 = (1 << 64) - 1
 _FNV_OFFSET, _FNV_PRIME = 0xCBF29CE484222325, 0x100000001B3

@@ -22,10 +22,11 @@ and hard negatives; mixed_abuse_01: abuse that reads like innocent posts), and h
 dropping 7 short replies equal or nearly equal to a dev message: "收到", "好", "lol", a laugh, ...) and evaluated
 once. In session 7 holdout7/ was retired into dev with src/en_clean_05 (250 English and mixed innocent messages
 by a new writer), and holdout8/ written (1,324 after dropping 6 short replies equal or nearly equal to a dev
-message: "收到", "在吗", "晚安", "好", "lol", a laugh) and evaluated once (policy .13). Four more new writers then
+message: "收到", "在吗", "晚安", "好", "lol", a laugh) and evaluated with policy .13. Four more new writers then
 added 850 dev messages: src/mixed_questions_01 (questions and warnings quoting scams), mixed_ordinary_01
 (everyday chat using scam words innocently), mixed_hardneg_01 (hobby groups, small shops, honest jobs) and
-mixed_abuse_02 (subtle drainage and recruitment).
+mixed_abuse_02 (subtle drainage and recruitment); holdout8/ was evaluated twice more (policy .14, then with new
+question cues: README).
 Run: python tests/data/corpus/build_splits.py
 Outputs, for SPLIT in dev and test:
   SPLIT.events.jsonl  MessageEvent lines (one account per message, one minute apart: no counter interplay)

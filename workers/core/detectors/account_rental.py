@@ -1,8 +1,8 @@
 """Recruitment into renting out, selling or "lending" accounts: "收号", "租你的微信一天80", "rent your WeChat".
 
-Trade jargon ("收号", "出租微信号") is strong on its own (unless negated: "no selling accounts"); an account together with a rent/buy/sell verb or
-a price, or handed over for "hanging" on someone's phones, anywhere in the message, is strong; an idle or
-old account being turned into money is medium. A message about another task (posting, verifying) that
+Trade jargon ("收号", "出租微信号") is strong on its own (unless negated: "no selling accounts"); an account
+together with a rent/buy/sell verb or a price, or handed over for "hanging" on someone's phones, anywhere in the
+message, is strong; an idle or old account being turned into money is medium. A message about another task (posting, verifying) that
 merely mentions accounts is left to that task's detector.
 """
 from __future__ import annotations

@@ -165,7 +165,7 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_minhash", "The campaign fingerprint's shingle hashing in C (see _minhash.c).", -1,
+    PyModuleDef_HEAD_INIT, "_minhash", "The campaign fingerprint in C (see _minhash.c).", -1,
     methods, NULL, NULL, NULL, NULL,
 };
 
