@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Cross-validation of the whole engine (hand rules + a text model trained per fold) on the dev split.
 
-  .venv/bin/python ops/model/cv.py [--share 0.75] [--folds 5]
+  .venv/bin/python ops/model/cv.py [--share 0.75] [--alone-min 0.5 0.58 ...] [--folds 5]
 
 Folds are made of whole SOURCE FILES (tests/data/corpus/src/*.jsonl and the retired holdout*/ files): each file
 is one writer's batch, so every message is decided by a model that saw nothing of its writer. Random folds let a
 model learn a writer's habits and promise more than unseen writers give. Per fold: ops/model/train.py fits the
 model on the other folds, a temporary policy (the default one with that model pinned, and `--share`) decides the
 fold's events exactly as `modworker eval` does. Prints precision/recall per category and the benign /
-hard-negative flagged rates, overall and per language.
+hard-negative flagged rates, overall and per language. `--alone-min` takes several values of the policy's
+`text_model.alone_min_score` (the bar of a label only the model found): each fold's model is trained once and
+decides the fold under each value.
 
 This is how the text model's settings (train.py's constants) and the policy's share were chosen; it reads only the
 dev split. Takes about three minutes on this machine (two regressions per label and fold).
@@ -58,14 +60,20 @@ def folds_by_file(ids: list[str], source: dict[str, str], folds: int) -> list[in
     return [fold_of[source[i]] for i in ids]
 
 
-def pinned_policy(base: str, model: bytes, share: float) -> str:
+def pinned_policy(base: str, model: bytes, share: float, alone: float | None = None) -> str:
     text = re.sub(r'(?m)^sha256 = "[0-9a-f]+"', f'sha256 = "{hashlib.sha256(model).hexdigest()}"', base)
-    return re.sub(r"(?m)^share = [0-9.]+", f"share = {share}", text)
+    text = re.sub(r"(?m)^share = [0-9.]+", f"share = {share}", text)
+    if alone is not None:
+        text = re.sub(r"(?m)^alone_min_score = [0-9.]+\n", "", text)
+        text = re.sub(r"(?m)^(share = [0-9.]+\n)", rf"\g<1>alone_min_score = {alone}\n", text)
+    return text
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--share", type=float, default=None, help="the policy's text_model.share (default: the policy's)")
+    ap.add_argument("--alone-min", type=float, nargs="*", default=[None],
+                    help="values of the policy's text_model.alone_min_score to decide under (default: the policy's)")
     ap.add_argument("--folds", type=int, default=5)
     args = ap.parse_args(argv)
     base = (ROOT / "ops" / "policy" / "default.toml").read_text(encoding="utf-8")
@@ -74,27 +82,30 @@ def main(argv: list[str] | None = None) -> int:
     events = [line for line in train.EVENTS.read_bytes().splitlines() if line.strip()]
     ids = [orjson.loads(line)["event_id"] for line in events]
     fold = folds_by_file(ids, source_files(), args.folds)
-    predicted = {}
+    predicted: dict[float | None, dict] = {alone: {} for alone in args.alone_min}
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
         for k in range(args.folds):
             train_rows = [i for i, f in enumerate(fold) if f != k]
             model = train.to_json(train.fit([feats[i] for i in train_rows], [labels[i] for i in train_rows]))
             (tmp / "text_model.json").write_bytes(model)
-            (tmp / "policy.toml").write_text(pinned_policy(base, model, share), encoding="utf-8")
             (tmp / "events.jsonl").write_bytes(b"\n".join(e for e, f in zip(events, fold) if f == k) + b"\n")
-            predicted.update(predict(str(tmp / "events.jsonl"), load_policy(tmp / "policy.toml")))
+            for alone, out in predicted.items():
+                (tmp / "policy.toml").write_text(pinned_policy(base, model, share, alone), encoding="utf-8")
+                out.update(predict(str(tmp / "events.jsonl"), load_policy(tmp / "policy.toml")))
             print(f"fold {k + 1}/{args.folds} decided", file=sys.stderr, flush=True)
     gold = load_gold(str(train.LABELS))
     lang = {r["event_id"]: r.get("lang") for r in map(orjson.loads, train.LABELS.read_bytes().splitlines()) if r}
-    print(f"share {share}, {args.folds} folds by source file, {len(ids)} dev messages")
-    for name in ("all", "zh-Hans", "zh-Hant", "en", "mixed"):
-        g = [x for x in gold if name == "all" or lang[x.event_id] == name]
-        r = evaluate(g, {x.event_id: predicted[x.event_id] for x in g})
-        rs, ms = r.categories["recruitment_scam"], r.categories["marketing_spam"]
-        print(f"{name:8s} recruitment P {rs.precision:.3f} R {rs.recall:.3f}   marketing P {ms.precision:.3f} "
-              f"R {ms.recall:.3f}   benign flagged {r.rate(r.benign_flagged):.2%}   hard negatives "
-              f"{r.rate(r.hard_negative_flagged):.2%}")
+    for alone, out in predicted.items():
+        bar = "the policy's" if alone is None else alone
+        print(f"share {share}, alone_min_score {bar}, {args.folds} folds by source file, {len(ids)} dev messages")
+        for name in ("all", "zh-Hans", "zh-Hant", "en", "mixed"):
+            g = [x for x in gold if name == "all" or lang[x.event_id] == name]
+            r = evaluate(g, {x.event_id: out[x.event_id] for x in g})
+            rs, ms = r.categories["recruitment_scam"], r.categories["marketing_spam"]
+            print(f"{name:8s} recruitment P {rs.precision:.3f} R {rs.recall:.3f}   marketing P {ms.precision:.3f} "
+                  f"R {ms.recall:.3f}   benign flagged {r.rate(r.benign_flagged):.2%}   hard negatives "
+                  f"{r.rate(r.hard_negative_flagged):.2%}")
     return 0
 
 

@@ -40,3 +40,13 @@ def test_inconsistent_policies_are_refused(data):
 def test_missing_policy_file_is_a_clear_error(tmp_path):
     with pytest.raises(PolicyError, match="cannot read policy file"):
         load_policy(tmp_path / "nope.toml")
+
+
+def test_text_model_alone_bar_is_read_and_checked(tmp_path):
+    base = {"version": "x", "text_model": {"file": "m.json", "sha256": "a" * 64, "share": 0.75}}
+    assert parse_policy(base, tmp_path).text_model.alone_min_score == 0.0  # absent: no bar
+    base["text_model"]["alone_min_score"] = 0.58
+    assert parse_policy(base, tmp_path).text_model.alone_min_score == 0.58
+    base["text_model"]["alone_min_score"] = 1.5
+    with pytest.raises(PolicyError, match="alone_min_score"):
+        parse_policy(base, tmp_path)

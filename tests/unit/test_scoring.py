@@ -69,3 +69,19 @@ def test_counter_labels_are_scored_by_the_rules_alone_and_share_0_is_the_rules()
     assert label_scores([burst, m(L, 0.2)], 0.75)["behavior.burst"] == 0.7
     findings = [f(L, 0.5), f(None, 0.2), f("recruitment_scam.fake_job", 0.4), f("recruitment_scam.fake_job", -0.1)]
     assert label_scores(findings, 0.0) == label_scores(findings)
+
+
+def test_a_label_only_the_model_found_needs_the_alone_bar_and_one_the_rules_back_does_not():
+    # policy text_model.alone_min_score 0.58: model 0.76 alone -> 0.57, below the bar: not scored at all
+    assert label_scores([m(L, 0.76)], 0.75, 0.58) == {}
+    # model 0.8 alone -> 0.6: scored
+    assert label_scores([m(L, 0.8)], 0.75, 0.58) == {L: 0.6}
+    # the same model score with a rule topic for the label: the bar does not apply
+    assert label_scores([m(L, 0.76), f(L, 0.1)], 0.75, 0.58) == {L: round(0.75 * 0.76 + 0.25 * 0.1, 4)}
+    # a rule topic for ANOTHER label does not back this one
+    other = "marketing_spam.fraud_drainage"
+    assert label_scores([m(L, 0.76), f(other, 0.9)], 0.75, 0.58) == {other: 0.225}
+    # context damping counts before the bar: 0.8 alone (0.6) minus a warning falls under it
+    assert label_scores([m(L, 0.8), f(None, -0.1)], 0.75, 0.58) == {}
+    # 0 (the default) adds no bar
+    assert label_scores([m(L, 0.76)], 0.75) == {L: 0.57}

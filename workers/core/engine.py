@@ -48,14 +48,16 @@ class Engine:
         ref = policy.text_model
         self.model = TextModel.load(ref.path, ref.sha256) if ref is not None else None
         self.model_share = ref.share if ref is not None else 0.0
+        self.model_alone_min = ref.alone_min_score if ref is not None else 0.0
         # A model score below this cannot bring its label to any threshold of this policy (the blend is at
         # most share * model + (1 - share)), so it changes no label and no action: such findings are not
         # made, which saves mapping their evidence spans for most messages.
         lowest = min([policy.label_min_score] + [min(t.values()) for t in policy.thresholds.values() if t])
         self.model_floor = max(0.05, (lowest - (1.0 - self.model_share)) / self.model_share) if ref else 1.0
-        # Without a rule topic only the model can flag a message, from share * model >= lowest on: then the
-        # context cues that damp the model too (`damps_model`: warnings, news, questions) are asked as well.
-        self._model_only_bar = lowest / self.model_share if ref else float("inf")
+        # Without a rule topic only the model can flag a message, from share * model >= lowest (and >= the bar
+        # of a label the model alone found) on: then the context cues that damp the model too (`damps_model`:
+        # warnings, news, questions) are asked as well.
+        self._model_only_bar = max(lowest, self.model_alone_min) / self.model_share if ref else float("inf")
         self._model_context = tuple(d for d in self.detectors if getattr(d, "damps_model", False))
         # Detectors that promise to have nothing to say without a topic trigger (`topical`), without the
         # triggers of given topic lexicons (`requires`) or without hits of given lexicons (`requires_hits`) are
@@ -106,7 +108,7 @@ class Engine:
         degraded: bool = False,
     ) -> Decision:
         findings = analysis.findings + tuple(extra) if extra else analysis.findings
-        scores = label_scores(findings, self.model_share) if findings else {}
+        scores = label_scores(findings, self.model_share, self.model_alone_min) if findings else {}
         policy = self.policy
         labels: tuple[str, ...]
         reasons: tuple[Finding, ...]

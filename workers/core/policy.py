@@ -98,11 +98,13 @@ class CounterPolicy:
 @dataclass(frozen=True, slots=True)
 class TextModelRef:
     """The learned text model the policy uses (workers/core/text_model.py): its file, pinned by SHA-256 so a
-    new model needs a new policy version, and its share of each category label's score."""
+    new model needs a new policy version, and its share of each category label's score. `alone_min_score`: the
+    score a category label needs when the model alone found it (no rule topic for that label); 0 adds no bar."""
 
     path: Path
     sha256: str
     share: float
+    alone_min_score: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +177,10 @@ def _text_model(raw: dict | None, base: Path) -> TextModelRef | None:
     sha = str(raw["sha256"]).lower()
     if len(sha) != 64:
         raise PolicyError("text_model.sha256 must be the model file's 64-digit SHA-256")
-    return TextModelRef(base / raw["file"], sha, share)
+    alone = float(raw.get("alone_min_score", 0.0))
+    if not 0 <= alone <= 1:
+        raise PolicyError("text_model.alone_min_score must be in [0, 1]")
+    return TextModelRef(base / raw["file"], sha, share, alone)
 
 
 _SECTIONS = ("burst", "hourly", "group_fanout", "dm_fanout", "repeats", "campaign", "handle_spread", "new_account")

@@ -13,6 +13,8 @@ With the text model on (policy `text_model.share` > 0), the model's findings (de
 its calibrated score) are not summed with the rules: every category label (not `behavior.*`) is scored
   share * model score + (1 - share) * rules score
 so the model lifts what the rules missed and the rules' context (warnings, news, family) still pulls down.
+A category label that the model alone found (no rule topic finding for it) is scored only from `model_alone_min`
+on (policy `text_model.alone_min_score`): without a rule to back it, the model needs a clearer margin.
 Counter labels (`behavior.*`) are scored by the rules alone.
 """
 from __future__ import annotations
@@ -29,7 +31,7 @@ MODEL_DETECTOR = "text_model"  # workers.core.text_model.DETECTOR (not imported:
 BEHAVIOR = "behavior."
 
 
-def label_scores(findings: Iterable[Finding], model_share: float = 0.0) -> dict[str, float]:
+def label_scores(findings: Iterable[Finding], model_share: float = 0.0, model_alone_min: float = 0.0) -> dict[str, float]:
     positive: dict[str, float] = {}  # per label, the sum of its positive findings
     negative: dict[str, float] = {}  # ... and of its negative ones (label-specific context, e.g. family)
     model: dict[str, float] = {}
@@ -66,5 +68,7 @@ def label_scores(findings: Iterable[Finding], model_share: float = 0.0) -> dict[
         raised = min(1.0, weight + min(support, SUPPORT_RATIO * weight)) if weight > 0 else 0.0
         blended = model_share * model.get(label, 0.0) + rules_share * raised
         # context (warning, news, question; family for verification) lowers the blend as it lowers the rules
-        scores[label] = round(min(1.0, max(0.0, blended + damp + negative.get(label, 0.0))), 4)
+        score = round(min(1.0, max(0.0, blended + damp + negative.get(label, 0.0))), 4)
+        if weight > 0 or score >= model_alone_min:
+            scores[label] = score
     return scores
