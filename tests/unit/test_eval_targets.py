@@ -1,6 +1,6 @@
 """Issue #3's quality targets, measured by `modworker eval`'s code on the held-out test split.
 
-The test split (tests/data/corpus/test.*.jsonl, built from holdout8/) is read by this test only:
+The test split (tests/data/corpus/test.*.jsonl, built from holdout9/) is read by this test only:
 nothing is tuned against it. A target not met yet is listed in SHORTFALLS with the figure measured, as a
 strict xfail: the suite stays honest about it (the README and the issue say so), and when a change meets it the
 xfail turns into a failure that asks for the entry to be removed.
@@ -25,13 +25,10 @@ TARGETS = {
     "benign flagged": 0.01,
     "hard negatives flagged": 0.03,
 }
-# Measured 2026-11-29, policy 2026-11-29.13, 1,324 test messages (holdout8/, its first evaluation): every target
-# met; recruitment 0.991 / 0.950, marketing 0.990 / 0.906, benign flagged 0.31% (2/644: 2 of 244 ordinary
-# messages, 0 of 400 hard negatives). Cross-validation by writer on dev gives 0.92% and 1.38% for the two rates
-# (README, "Detection quality"): that is what to expect of new writers, not this split's lucky 0 / 400.
-# Second evaluation, policy 2026-11-29.14 (the same recipe after 850 more dev messages): 0.994 / 0.944,
-# 0.987 / 0.906, benign flagged 0.16% (1/644), hard negatives 0/400. Third, after question cues were added on dev:
-# the same.
+# Measured 2026-11-29, policy 2026-11-29.15, 1,330 test messages (holdout9/, its first evaluation): every target
+# met; recruitment 0.981 / 0.912, marketing 0.993 / 0.865 (the recalls with 1.2 and 1.5 points to spare), benign
+# flagged 0.77% (5/650: all five hard negatives, 0 of 250 ordinary messages), hard negatives 1.25% (5/400).
+# Cross-validation by writer on dev predicted 0.917 / 0.868, 0.71% and 1.05% for this policy (README).
 SHORTFALLS: dict[str, str] = {}
 
 
