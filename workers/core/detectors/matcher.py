@@ -18,17 +18,27 @@ and their order in the result (detectors emit one finding per class, in that ord
 
 Every pattern repeats only bounded elements (a test checks it) and runs only where its start was found: the
 scan stays linear in the length of the text.
+
+The pass itself runs in C when built (`workers/core/text/_keyscan.c`, by ops/setup): its own Aho-Corasick
+automaton over the same keys and values, making the same records and pending starts as the loop in
+`scan_first` (a test compares both on every corpus text); the loop over `pyahocorasick` is the reference and
+the fallback.
 """
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Any, Protocol, Sequence
 
 import ahocorasick
 
 from workers.core.detectors.patterns import literal_starts, required_literals
+
+try:  # the pass in C (workers/core/text/_keyscan.c, built by ops/setup): the same records as the loop below
+    from workers.core.text._keyscan import Automaton as NativeAutomaton
+except ImportError:  # not built: the loop over pyahocorasick
+    NativeAutomaton = None
 
 Span = tuple[int, int]
 Spans = list[Span]
@@ -148,6 +158,7 @@ class Scanner:
 
     automaton: ahocorasick.Automaton | None
     slots: tuple[tuple[int, str], ...]  # slot -> (lexicon id, class)
+    native: Any = None  # the same keys and values in workers/core/text/_keyscan.c's automaton, when built
 
 
 def compile_scanner(lexicons: Sequence[LexiconLike]) -> Scanner:
@@ -164,11 +175,13 @@ def compile_scanner(lexicons: Sequence[LexiconLike]) -> Scanner:
     if not keys:
         return Scanner(None, tuple(slot_ids))
     automaton = ahocorasick.Automaton()
-    for key in sorted(keys, key=_by_frequency):
-        value = (len(key), key[0] in ASCII_ALNUM, gates.get(key, 0), first.get(key), second.get(key))
+    ordered = sorted(keys, key=_by_frequency)
+    values = [(len(k), k[0] in ASCII_ALNUM, gates.get(k, 0), first.get(k), second.get(k)) for k in ordered]
+    for key, value in zip(ordered, values):
         automaton.add_word(key, value)
     automaton.make_automaton()
-    return Scanner(automaton, tuple(slot_ids))
+    native = NativeAutomaton(ordered, values) if NativeAutomaton is not None else None
+    return Scanner(automaton, tuple(slot_ids), native)
 
 
 Pending = list[tuple[int, int, tuple[Group, ...]]]  # (start, rank, patterns) to try
@@ -186,14 +199,25 @@ class Later:
 def scan_first(scanner: Scanner, text: str, results: dict[int, dict[str, Spans]]) -> tuple[bool, Later]:
     """The pass over `text`: add what the classes of the first phase found to `results` (lexicon id -> class
     -> spans); whether anything was found, and what `scan_second` needs for the other classes."""
+    if scanner.automaton is None:
+        return False, Later([], [], 0)
+    if scanner.native is not None:
+        records, pending, records2, pending2, found = scanner.native.scan(text)
+    else:
+        records, pending, records2, pending2, found = scan_pass(scanner.automaton, text)
+    _run(pending, text, found, records)
+    return _collect(scanner, records, results), Later(records2, pending2, found)
+
+
+def scan_pass(automaton: ahocorasick.Automaton, text: str) -> tuple[list[Record], Pending, list[Record], Pending, int]:
+    """Every key found in `text`: the records of the words and the pattern starts to try, of the first phase and
+    of the second, and the bits of the required literals found. The reference of `_keyscan.Automaton.scan`."""
     records: list[Record] = []
     pending: Pending = []
-    later = Later([], [], 0)
-    if scanner.automaton is None:
-        return False, later
-    records2, pending2 = later.records, later.pending
+    records2: list[Record] = []
+    pending2: Pending = []
     found = 0  # bits of the required literals in the text
-    for last, (n, ascii_start, gates, one, two) in scanner.automaton.iter(text):
+    for last, (n, ascii_start, gates, one, two) in automaton.iter(text):
         if gates:
             found |= gates
             if one is None and two is None:
@@ -213,9 +237,7 @@ def scan_first(scanner: Scanner, text: str, results: dict[int, dict[str, Spans]]
                 records2.append((rank, p, order, s, last + 1))
             if groups is not None:
                 pending2.append((p, rank, groups))
-    later.required = found
-    _run(pending, text, found, records)
-    return _collect(scanner, records, results), later
+    return records, pending, records2, pending2, found
 
 
 def scan_second(scanner: Scanner, text: str, later: Later, results: dict[int, dict[str, Spans]]) -> bool:

@@ -1,0 +1,96 @@
+"""The lexicon scan's Aho-Corasick pass compiled (workers/core/text/_keyscan.c) against its Python reference
+(`matcher.scan_pass`, the loop over pyahocorasick): the same records, pending pattern starts and required-literal
+bits on every corpus text, raw and normalized, and on adversarial text; and the same classes and spans found
+through the whole scan (`scan_first` + `scan_second`) either way."""
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from pathlib import Path
+
+import orjson
+import pytest
+
+from workers.core.detectors import base, matcher
+from workers.core.detectors.matcher import scan_first, scan_pass, scan_second
+from workers.core.normalize import normalize
+from workers.core.text._keyscan import Automaton  # no skip: ops/setup builds it, CI must fail without it
+
+CORPUS = Path(__file__).resolve().parents[1] / "data/corpus"
+
+
+@pytest.fixture(scope="module")
+def scanner():
+    return base._scanner()
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    raw = [orjson.loads(line)["text"]
+           for name in ("dev.events.jsonl", "test.events.jsonl")
+           for line in (CORPUS / name).read_bytes().splitlines() if line.strip()]
+    return raw + [normalize(t).text for t in raw]
+
+
+def canon(result):
+    """Order-free: the C pass emits by match end, pyahocorasick in its own order; the caller sorts records."""
+    records, pending, records2, pending2, found = result
+
+    def starts(entries):
+        return sorted((p, rank, id(groups)) for p, rank, groups in entries)
+
+    return sorted(records), starts(pending), sorted(records2), starts(pending2), found
+
+
+def test_the_scan_uses_the_compiled_pass(scanner):
+    assert matcher.NativeAutomaton is Automaton, "workers/core/text/_keyscan.c is not built: run ops/setup"
+    assert isinstance(scanner.native, Automaton)
+
+
+def test_compiled_pass_equals_the_python_reference_on_the_corpus(scanner, texts):
+    assert len(texts) > 35_000
+    differ = [t for t in texts if canon(scanner.native.scan(t)) != canon(scan_pass(scanner.automaton, t))]
+    assert differ == []
+    # the very pattern groups of the scanner come back, not copies
+    records, pending, *_ = scanner.native.scan(normalize("加我微信 abc123 日结 300 元").text)
+    assert pending and all(isinstance(g, tuple) and isinstance(g[0], matcher.Group) for _, _, g in pending)
+
+
+def test_compiled_pass_equals_the_reference_on_adversarial_text(scanner):
+    rng = random.Random(7)
+    keys = list(scanner.automaton.keys())
+    cases = ["", "a", "x" * 100_000, "一" * 100_000, "1" * 100_000, "\U0001F600" * 50_000, " " * 100_000]
+    for key in rng.sample(keys, 40):
+        cases += [key * (20_000 // len(key)), key + " . " + key, key[:-1], "a" + key + "9"]
+    cases.append("".join(k[: rng.randint(1, len(k))] for k in keys))  # key prefixes, back to back
+    cases += ["".join(chr(rng.choice([rng.randrange(32, 0x3000), rng.randrange(0x4E00, 0x9FFF),
+                                      rng.randrange(0x1F300, 0x1FAFF)])) for _ in range(500)) for _ in range(50)]
+    for text in cases:
+        assert canon(scanner.native.scan(text)) == canon(scan_pass(scanner.automaton, text)), text[:40]
+
+
+def test_the_whole_scan_finds_the_same_classes_and_spans_either_way(scanner, texts):
+    python = replace(scanner, native=None)
+    for text in texts[::7]:
+        found = []
+        for sc in (scanner, python):
+            results: dict = {}
+            topic, later = scan_first(sc, text, results)
+            first = {lid: dict(classes) for lid, classes in results.items()}
+            scan_second(sc, text, later, results)
+            found.append((topic, first, results))
+        assert found[0] == found[1], text[:60]
+
+
+@pytest.mark.parametrize("keys,values,error", [
+    (["ab", "ab"], [(2, False, 0, None, None)] * 2, "duplicate key"),
+    (["ab"], [(3, False, 0, None, None)], "not the length"),
+    (["ab"], [(2, 1, 0, None, None)], "ascii_start must be a bool"),
+    (["ab"], [(2, False, 1 << 63, None, None)], "gates"),
+    ([""], [(0, False, 0, None, None)], "non-empty str"),
+    (["ab"], [(2, False, 0, (1, 2, [3], None), None)], "slots must be a tuple"),
+    (["ab"], [], "same length"),
+])
+def test_bad_keys_or_values_are_refused_clearly(keys, values, error):
+    with pytest.raises((TypeError, ValueError), match=error):
+        Automaton(keys, values)
