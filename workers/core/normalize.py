@@ -44,13 +44,13 @@ Sub = Callable[..., str]  # (pattern, replacement, text, same_length=False) -> t
 _TRAD = t2s.TRIGGER_CHARS
 _AMBIGUOUS = t2s.AMBIGUOUS
 _GREEK_CYRILLIC = frozenset(chr(cp) for cp in range(0x0370, 0x0530))
-_RARE = re.compile(
-    "["
-    + charmap.char_class(
-        [*t2s.TRIGGER_CODEPOINTS, *map(ord, t2s.AMBIGUOUS), *range(0x0370, 0x0530), *map(ord, rules.CN_NUMERALS)]
-    )
-    + "]"
+_RARE_CODEPOINTS = sorted(
+    {*t2s.TRIGGER_CODEPOINTS, *map(ord, t2s.AMBIGUOUS), *range(0x0370, 0x0530), *map(ord, rules.CN_NUMERALS)}
 )
+_RARE = re.compile("[" + charmap.char_class(_RARE_CODEPOINTS) + "]")
+# The character stage in C when built (charmap.native_table): the translated text and its rare characters in
+# one pass, and the length changes; None: charmap's functions and _RARE.
+_CHARS = charmap.native_table("".join(map(chr, _RARE_CODEPOINTS)))
 _NO_CHARS: frozenset[str] = frozenset()
 
 
@@ -131,7 +131,9 @@ class Normalized:
             log = self._log if self._log is not None else _run(self.original)[1]
             self._edits = [(text, offsets.edits(pattern, fn, text)) for text, pattern, fn in reversed(log)]
         if self._chars is None:
-            self._chars = charmap.length_changes(self.original)
+            chars = _CHARS
+            self._chars = chars.length_changes(self.original) if chars is not None else charmap.length_changes(
+                self.original)
 
     def _map_span(self, p: int, q: int) -> tuple[int, int]:
         """`(_map(p, False), _map(q, True) + 1)` for p <= q, in one walk back through the steps."""
@@ -238,20 +240,25 @@ def _run(original: str) -> tuple[str, Log]:
             log.append((text, pattern, fn))
         return out
 
-    return _steps(charmap.translate(original), original.isascii(), sub), log
+    chars = _CHARS
+    if chars is None:
+        return _steps(charmap.translate(original), original.isascii(), sub), log
+    text, found = chars.translate_rare(original)
+    return _steps(text, original.isascii(), sub, found or _NO_CHARS), log
 
 
-def _steps(text: str, ascii_only: bool, sub: Sub) -> str:
+def _steps(text: str, ascii_only: bool, sub: Sub, rare: frozenset[str] | None = None) -> str:
     """The steps after the character stage: a rule runs only when its trigger is in the text. `sub` applies
     a rule (`normalize` uses `re.sub` and logs the rules that changed the length; the tests' reference pass
-    rebuilds offsets)."""
+    rebuilds offsets). `rare`: the rare characters of `text` when the caller found them already."""
     if ascii_only:
         rare = _NO_CHARS
         if "  " in text or not text.isprintable():
             text = sub(rules.WHITESPACE, rules.collapse_whitespace, text)
     else:
-        found = _RARE.findall(text)
-        rare = frozenset(found) if found else _NO_CHARS
+        if rare is None:
+            found = _RARE.findall(text)
+            rare = frozenset(found) if found else _NO_CHARS
         if rare and not rare.isdisjoint(_TRAD):
             text = t2s.to_simplified(text, not rare.isdisjoint(_AMBIGUOUS))  # same length: offsets unchanged
             found = _RARE.findall(text)

@@ -8,11 +8,21 @@ diacritics lose them ("é" -> "e", pinyin "jiān" -> "jian").
 `TABLE_LIST` covers the BMP and the emoji planes (an entry for every character, so `str.translate` never
 takes its slow missing-key path); the few characters past it that change (tags, variation selectors,
 compatibility ideographs) are mapped after. Pure-ASCII text takes `str.lower` instead.
+
+`native_table()` gives the same mapping as compact C arrays (workers/core/text/_charstage.c, built by
+ops/setup), whose `translate` and `length_changes` equal the functions here (a test compares them on every
+code point and every corpus text); normalization uses it when built, these functions otherwise.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
+
+try:  # the character stage in C (workers/core/text/_charstage.c, built by ops/setup)
+    from workers.core.text._charstage import CharTable
+except ImportError:  # not built: the functions below
+    CharTable = None
 
 # Combining marks that only decorate (accents, overlays used for "zalgo" text, enclosing keycaps).
 _COMBINING = [(0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F)]
@@ -161,6 +171,15 @@ _ASTRAL_HIGH = re.compile("[\U00020000-\U0010FFFF]")
 # to themselves in `str.translate`, so the few of them that change are mapped after.
 TABLE_LIST: list[int | str | None] = [TABLE[cp] for cp in range(0x20000)]
 _HIGH_CHANGING = re.compile(f"[{char_class([cp for cp in TABLE if cp >= 0x20000 and TABLE[cp] != cp])}]")
+
+
+def native_table(rare: str = "") -> Any:
+    """The mapping as a C `CharTable` (None when the extension is not built); `rare`: the characters whose
+    presence its `translate_rare` reports."""
+    if CharTable is None:
+        return None
+    high = {cp: map_char(chr(cp)) or None for cp, v in TABLE.items() if cp >= 0x20000 and v != cp}
+    return CharTable(TABLE_LIST, high, rare)
 
 
 def _map_match(m: re.Match[str]) -> str:
