@@ -67,3 +67,14 @@ def test_adversarial_text_maps_as_the_python_table_says():
 def test_a_bad_table_is_refused_clearly(args):
     with pytest.raises((TypeError, ValueError)):
         CharTable(*args)
+
+
+def test_normalization_without_the_extension_gives_the_same_text_and_spans(monkeypatch):
+    texts = [orjson.loads(line)["text"] for line in (CORPUS / "dev.events.jsonl").read_bytes().splitlines()[::5]]
+    with_c = [normalize._run(t)[0] for t in texts]
+    spans_c = [normalize.Normalized(t, n, log=normalize._run(t)[1]).spans([(0, len(n)), (len(n) // 2, len(n))])
+               for t, n in zip(texts, with_c)]
+    monkeypatch.setattr(normalize, "_CHARS", None)
+    assert [normalize._run(t)[0] for t in texts] == with_c
+    assert [normalize.Normalized(t, n, log=normalize._run(t)[1]).spans([(0, len(n)), (len(n) // 2, len(n))])
+            for t, n in zip(texts, with_c)] == spans_c
