@@ -1,6 +1,7 @@
 """The campaign fingerprint compiled (workers/core/text/_minhash.c) against its Python reference
-(`fingerprint._shingle_bins_py`, `fingerprint._bands_py`): the same distinct-shingle counts, the same bins and
-the same band keys, on every corpus text."""
+(`fingerprint._shingle_bins_py`, `fingerprint._bands_py`, `fingerprint._tokens`): the same distinct-shingle
+counts, the same bins and the same band keys, on every corpus text; the same skeleton on every code point and
+corpus text."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,9 +10,12 @@ import orjson
 import pytest
 
 from workers.core import fingerprint
-from workers.core.fingerprint import _bands_py, _shingle_bins_py, minhash_bands, shingle_hash, skeleton
+from workers.core.fingerprint import (MAX_TOKENS, _bands_py, _shingle_bins_py, _tokens, minhash_bands, shingle_hash,
+                                      skeleton, skeleton_joined)
+from workers.core.handles import extract_handles
 from workers.core.normalize import normalize
-from workers.core.text._minhash import shingle_bands, shingle_bins  # no skip: ops/setup builds it, CI must fail without it
+from workers.core.text._minhash import (  # no skip: ops/setup builds it, CI must fail without it
+    shingle_bands, shingle_bins, skeleton_join)
 
 CORPUS = Path(__file__).resolve().parents[1] / "data/corpus"
 
@@ -26,6 +30,38 @@ def corpus_tokens() -> list[list[str]]:
 
 def test_the_fingerprint_uses_the_compiled_hashing():
     assert fingerprint.shingle_bands is shingle_bands, "workers/core/text/_minhash.c is not built: run ops/setup"
+    assert fingerprint.skeleton_join is skeleton_join
+
+
+def python_join(text: str, max_tokens: int = MAX_TOKENS) -> tuple[str, int, int]:
+    tokens = fingerprint._TOKEN.findall(fingerprint._DIGITS.sub("", text))[:max_tokens]
+    return "\x1f".join(tokens), sum(map(len, tokens)), len(tokens)
+
+
+def test_compiled_skeleton_equals_the_regexes_on_every_code_point():
+    # \d is Unicode decimal digits, \w Unicode alphanumerics and "_", ideographs are tokens of their own
+    differ = [cp for cp in range(0x110000) if skeleton_join(f"a{chr(cp)}b", 9) != python_join(f"a{chr(cp)}b", 9)]
+    assert differ == []
+
+
+def test_compiled_skeleton_equals_the_regexes_on_the_corpus_and_at_the_token_limit():
+    texts = []
+    for name in ("dev.events.jsonl", "test.events.jsonl"):
+        for line in (CORPUS / name).read_bytes().splitlines():
+            text = orjson.loads(line)["text"]
+            texts += [text, normalize(text).text]
+    texts += ["", "ab12cd 一二 x_y", "字" * 5000, "word " * 3000, "\U00020000\U0003134f\U00031350 9z"]
+    for limit in (MAX_TOKENS, 0, 1, 3):
+        assert [t for t in texts if skeleton_join(t, limit) != python_join(t, limit)] == []
+
+
+def test_the_counters_key_on_the_same_skeleton_either_way(monkeypatch):
+    norms = [normalize(orjson.loads(line)["text"]) for line in (CORPUS / "dev.events.jsonl").read_bytes().splitlines()]
+    joined = [skeleton_joined(n, extract_handles(n)) for n in norms]
+    assert joined == [("\x1f".join(t), sum(map(len, t))) for t in (skeleton(n, extract_handles(n)) for n in norms)]
+    monkeypatch.setattr(fingerprint, "skeleton_join", None)
+    assert [skeleton_joined(n, extract_handles(n)) for n in norms] == joined
+    assert _tokens("abc123def 一") == ["abcdef", "一"]
 
 
 @pytest.mark.parametrize("size,k", [(2, 9), (1, 9), (3, 16), (2, 1)])

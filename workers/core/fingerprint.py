@@ -42,22 +42,43 @@ def _handle_text(value: str) -> str:
     return raw
 
 
-def skeleton(norm: Normalized, handles: Iterable[Handle] = ()) -> list[str]:
-    """The tokens of the text that survive small edits (see the module doc)."""
-    text = norm.text
+def _without_handles(text: str, handles: Iterable[Handle]) -> str:
     for h in handles:  # a handle separates like a space (its digits would vanish anyway)
         raw = _handle_text(h.value)
         if raw:
             text = text.replace(raw, " ")
+    return text
+
+
+def skeleton(norm: Normalized, handles: Iterable[Handle] = ()) -> list[str]:
+    """The tokens of the text that survive small edits (see the module doc)."""
+    return _tokens(_without_handles(norm.text, handles))
+
+
+def _tokens(text: str) -> list[str]:
     tokens = _TOKEN.findall(_DIGITS.sub("", text))
     return tokens[:MAX_TOKENS] if len(tokens) > MAX_TOKENS else tokens
 
 
+def skeleton_joined(norm: Normalized, handles: Iterable[Handle] = ()) -> tuple[str, int]:
+    """`"\\x1f".join(skeleton(norm, handles))` and the number of letters in it: what the counters key on. In one
+    pass in C when built (`skeleton_join`, compared with `skeleton` on every code point and corpus text)."""
+    text = _without_handles(norm.text, handles)
+    if skeleton_join is not None:
+        joined, letters, _ = skeleton_join(text, MAX_TOKENS)
+        return joined, letters
+    tokens = _tokens(text)
+    return "\x1f".join(tokens), sum(map(len, tokens))
+
+
 def content_hash(tokens: list[str], min_chars: int) -> str:
     """Hash of the skeleton for identical-content counting; NONE16 when it has fewer than min_chars letters."""
-    if sum(map(len, tokens)) < min_chars:
-        return NONE16
-    return digest16("\x1f".join(tokens))
+    return content_digest("\x1f".join(tokens), sum(map(len, tokens)), min_chars)
+
+
+def content_digest(joined: str, letters: int, min_chars: int) -> str:
+    """`content_hash` of the skeleton joined (`skeleton_joined`)."""
+    return NONE16 if letters < min_chars else digest16(joined)
 
 
 def shingles(tokens: list[str], size: int) -> set[str]:
@@ -67,9 +88,9 @@ def shingles(tokens: list[str], size: int) -> set[str]:
 
 
 try:  # the fingerprint in C (workers/core/text/_minhash.c, built by ops/setup); same results as below
-    from workers.core.text._minhash import shingle_bands
+    from workers.core.text._minhash import shingle_bands, skeleton_join
 except ImportError:  # not built (e.g. run from a bare checkout): the Python path, many times slower
-    shingle_bands = None
+    shingle_bands = skeleton_join = None
 
 _M64 = (1 << 64) - 1
 _FNV_OFFSET, _FNV_PRIME = 0xCBF29CE484222325, 0x100000001B3

@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Protocol, Sequence
 
 from workers.core.findings import Finding
-from workers.core.fingerprint import NONE16, content_hash, digest16, minhash_bands, skeleton
+from workers.core.fingerprint import NONE16, content_digest, digest16, minhash_bands, skeleton_joined
 from workers.core.handles import Handle
 from workers.core.policy import CounterPolicy, Policy
 
@@ -87,7 +87,7 @@ def observation(event, analysis, policy: Policy) -> Observation:
     """
     c = policy.counters
     handles: Sequence[Handle] = analysis.handles
-    tokens = skeleton(analysis.norm, handles)
+    joined, letters = skeleton_joined(analysis.norm, handles)
     age = None
     if event.account_created_at is not None:
         age = max(0.0, (event.sent_at - event.account_created_at).total_seconds())
@@ -101,8 +101,8 @@ def observation(event, analysis, policy: Policy) -> Observation:
         event_time=event.sent_at.timestamp(),
         event_id=event.event_id,
         account_age_seconds=age,
-        content=content_hash(tokens, c.repeats.min_chars),
-        bands=_bands("\x1f".join(tokens), camp.shingle, camp.min_shingles, camp.bands, camp.rows),
+        content=content_digest(joined, letters, c.repeats.min_chars),
+        bands=_bands(joined, camp.shingle, camp.min_shingles, camp.bands, camp.rows),
         handles=values,
     )
 

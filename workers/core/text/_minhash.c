@@ -95,6 +95,7 @@ static Py_ssize_t bins_of(PyObject *tokens, Py_ssize_t size, Py_ssize_t k, uint6
 }
 
 static PyObject *shingle_bins(PyObject *self, PyObject *args) {
+    (void)self;
     PyObject *tokens;
     Py_ssize_t size, k;
     uint64_t mins[MAX_K];
@@ -116,6 +117,7 @@ static PyObject *shingle_bins(PyObject *self, PyObject *args) {
 }
 
 static PyObject *shingle_bands(PyObject *self, PyObject *args) {
+    (void)self;
     PyObject *tokens;
     Py_ssize_t size, min_shingles, bands, rows;
     uint64_t mins[MAX_K];
@@ -156,11 +158,71 @@ static PyObject *shingle_bands(PyObject *self, PyObject *args) {
     return out;
 }
 
+/* skeleton_join(text, max_tokens) -> (joined, letters, count): with fingerprint.py's regexes,
+ *   tokens = _TOKEN.findall(_DIGITS.sub("", text))[:max_tokens]
+ *   joined = "\x1f".join(tokens), letters = sum(map(len, tokens)), count = len(tokens)
+ * in one pass. As Python's re (Unicode mode) reads them: \d is Py_UNICODE_ISDECIMAL, \w is
+ * Py_UNICODE_ISALNUM or '_'. A decimal digit is deleted (it neither ends nor starts a word); a CJK ideograph
+ * (the ranges of _CJK) is a token of its own; a letter (\w, not \d, not '_', not CJK) extends the current word;
+ * anything else ends it. */
+static inline int is_cjk(Py_UCS4 c) {
+    return (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) ||
+           (c >= 0x20000 && c <= 0x3134f);
+}
+
+static PyObject *skeleton_join(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *text;
+    Py_ssize_t max_tokens;
+    if (!PyArg_ParseTuple(args, "Un", &text, &max_tokens)) return NULL;
+    if (max_tokens < 0) {
+        PyErr_SetString(PyExc_ValueError, "max_tokens must be at least 0");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    /* at most one separator per token and one token per character: 2n code points, in the kind of the text */
+    void *buf = PyMem_Malloc((size_t)(2 * n + 1) * (size_t)kind);
+    if (!buf) return PyErr_NoMemory();
+    Py_ssize_t out = 0, letters = 0, count = 0;
+    int in_word = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        int letter, cjk = 0;
+        if (c < 128) {
+            if (c >= '0' && c <= '9') continue;
+            letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+        } else {
+            if (Py_UNICODE_ISDECIMAL(c)) continue;
+            cjk = is_cjk(c);
+            letter = !cjk && Py_UNICODE_ISALNUM(c);
+        }
+        if (!cjk && !letter) {
+            in_word = 0;
+            continue;
+        }
+        if (cjk || !in_word) {  /* a new token */
+            if (count == max_tokens) break;
+            if (count++) PyUnicode_WRITE(kind, buf, out++, SEPARATOR);
+            in_word = letter;
+        }
+        PyUnicode_WRITE(kind, buf, out++, c);
+        letters++;
+    }
+    PyObject *joined = PyUnicode_FromKindAndData(kind, buf, out);  /* narrows to the smallest kind */
+    PyMem_Free(buf);
+    if (!joined) return NULL;
+    return Py_BuildValue("(Nnn)", joined, letters, count);
+}
+
 static PyMethodDef methods[] = {
     {"shingle_bins", shingle_bins, METH_VARARGS,
      "shingle_bins(tokens, size, k) -> (count, mins): see the module's documentation."},
     {"shingle_bands", shingle_bands, METH_VARARGS,
      "shingle_bands(tokens, size, min_shingles, bands, rows) -> band keys: see the module's documentation."},
+    {"skeleton_join", skeleton_join, METH_VARARGS,
+     "skeleton_join(text, max_tokens) -> (joined, letters, count): see skeleton_join in _minhash.c."},
     {NULL, NULL, 0, NULL},
 };
 
