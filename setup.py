@@ -23,28 +23,16 @@ _spec = importlib.util.spec_from_file_location("_modworker_native", "workers/cor
 native = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(native)
 
+# The C hot loops, in workers/core/text/ (with the headers each one includes)
+C_LOOPS = {"_ngrams": ["_ngrams_scan.h"], "_charstage": [], "_keyscan": [], "_minhash": []}
 extensions = [
     Extension(
-        "workers.core.text._ngrams",
-        sources=["workers/core/text/_ngrams.c"],
-        depends=["workers/core/text/_ngrams_scan.h"],
+        f"workers.core.text.{name}",
+        sources=[f"workers/core/text/{name}.c"],
+        depends=[f"workers/core/text/{h}" for h in headers],
         extra_compile_args=["-O2", "-std=c11"],
-    ),
-    Extension(
-        "workers.core.text._charstage",
-        sources=["workers/core/text/_charstage.c"],
-        extra_compile_args=["-O2", "-std=c11"],
-    ),
-    Extension(
-        "workers.core.text._keyscan",
-        sources=["workers/core/text/_keyscan.c"],
-        extra_compile_args=["-O2", "-std=c11"],
-    ),
-    Extension(
-        "workers.core.text._minhash",
-        sources=["workers/core/text/_minhash.c"],
-        extra_compile_args=["-O2", "-std=c11"],
-    ),
+    )
+    for name, headers in C_LOOPS.items()
 ]
 native.clear_manifest()
 if os.environ.get("MODWORKER_PURE_PYTHON") != "1":
