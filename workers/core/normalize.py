@@ -132,8 +132,10 @@ class Normalized:
             self._edits = [(text, offsets.edits(pattern, fn, text)) for text, pattern, fn in reversed(log)]
         if self._chars is None:
             chars = _CHARS
-            self._chars = chars.length_changes(self.original) if chars is not None else charmap.length_changes(
-                self.original)
+            if chars is not None:
+                self._chars = chars.length_changes(self.original)
+            else:
+                self._chars = charmap.length_changes(self.original)
 
     def _map_span(self, p: int, q: int) -> tuple[int, int]:
         """`(_map(p, False), _map(q, True) + 1)` for p <= q, in one walk back through the steps."""

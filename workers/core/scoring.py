@@ -31,7 +31,9 @@ MODEL_DETECTOR = "text_model"  # workers.core.text_model.DETECTOR (not imported:
 BEHAVIOR = "behavior."
 
 
-def label_scores(findings: Iterable[Finding], model_share: float = 0.0, model_alone_min: float = 0.0) -> dict[str, float]:
+def label_scores(
+    findings: Iterable[Finding], model_share: float = 0.0, model_alone_min: float = 0.0
+) -> dict[str, float]:
     positive: dict[str, float] = {}  # per label, the sum of its positive findings
     negative: dict[str, float] = {}  # ... and of its negative ones (label-specific context, e.g. family)
     model: dict[str, float] = {}
