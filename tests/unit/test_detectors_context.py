@@ -114,9 +114,28 @@ def test_a_question_damps_the_model_when_no_rule_topic_fired(engine):
     analysis, decision = analysed(engine, text)
     assert not [f for f in analysis.findings if f.label and f.detector != "text_model"]  # no rule topic
     model = max(f.weight for f in analysis.findings if f.detector == "text_model")
-    assert model * engine.model_share >= 0.5  # the model alone would flag it
+    assert model * engine.model_share >= max(0.5, engine.model_alone_min)  # the model alone would flag it
     assert "context.question" in {f.rule_id for f in analysis.findings}
     assert decision.action == "allow"
+
+
+def test_a_label_only_the_model_found_acts_from_the_policys_alone_bar_on():
+    from dataclasses import replace
+
+    from workers.core.engine import Engine
+    from workers.core.policy import load_policy
+    from workers.settings import DEFAULT_POLICY
+    policy = load_policy(DEFAULT_POLICY)
+    text = "代购美国 NMN，抗衰老逆生长，吃了半年我妈白头发都变黑了，现在 ¥399 一瓶，要的群里 @ 我"  # a dev message
+    outcomes = {}
+    for bar in (0.0, policy.text_model.alone_min_score, 0.99):
+        engine = Engine(replace(policy, text_model=replace(policy.text_model, alone_min_score=bar)))
+        analysis, decision = analysed(engine, text)
+        assert not [f for f in analysis.findings if f.label and f.detector != "text_model"]  # no rule topic
+        outcomes[bar] = (decision.action, decision.labels)
+    assert outcomes[0.0] == outcomes[policy.text_model.alone_min_score]
+    assert outcomes[0.0][1] == ("marketing_spam.unqualified_product",) and outcomes[0.0][0] != "allow"
+    assert outcomes[0.99] == ("allow", ())  # the same model score, under a bar it does not reach
 
 
 def test_without_a_topic_only_the_warning_is_asked_not_reported_speech():
