@@ -1,9 +1,9 @@
 """Build the development and test splits of the labeled corpus from the hand-written files.
 
-- dev:  every message of src/ (8,994), holdout/ (686), holdout2/ (480), holdout3/ (1,327), holdout4/ (1,329),
-  holdout5/ (1,326), holdout6/ (1,323), holdout7/ (1,323) and holdout8/ (1,324): 18,112.
+- dev:  every message of src/ (9,294), holdout/ (686), holdout2/ (480), holdout3/ (1,327), holdout4/ (1,329),
+  holdout5/ (1,326), holdout6/ (1,323), holdout7/ (1,323), holdout8/ (1,324) and holdout9/ (1,330): 19,742.
   Detectors, the text model (ops/model/train.py) and the policy are tuned and trained on it only.
-- test: every message of holdout9/, written by seven writers who read neither the detectors nor any other
+- test: every message of holdout10/, written by seven writers who read neither the detectors nor any other
   corpus file, and never used for tuning: only `tests/unit/test_eval_targets.py` (and the evaluation
   reported in the README) read it.
 History (README, "Detection quality"): the first test split (30% of the first 1,594 messages of src/) was
@@ -28,7 +28,11 @@ added 850 dev messages: src/mixed_questions_01 (questions and warnings quoting s
 mixed_abuse_02 (subtle drainage and recruitment); holdout8/ was evaluated twice more (policy .14, then with new
 question cues: README). In session 8 holdout8/ (evaluated three times) was retired into dev with src/en_mixed_01
 (300 English and mixed messages by a new writer: everyday chat, hard negatives and the scams such writers
-receive), and holdout9/ written (1,330 messages; none equal or nearly equal to a dev message, cosine < 0.95).
+receive), and holdout9/ written (1,330 messages; none equal or nearly equal to a dev message, cosine < 0.95) and
+evaluated once. In session 9 holdout9/ was retired into dev with src/weak_subtypes_01 (300 messages by a new
+writer: fraud_drainage, unqualified_product and fake_job, the weakest subtypes on every split, and the innocent
+talk that resembles them), and holdout10/ written (1,329 after dropping one short question equal to a dev
+message: 「这是骗子吗」).
 Run: python tests/data/corpus/build_splits.py
 Outputs, for SPLIT in dev and test:
   SPLIT.events.jsonl  MessageEvent lines (one account per message, one minute apart: no counter interplay)
@@ -45,7 +49,8 @@ START = datetime(2026, 11, 1, tzinfo=timezone.utc)
 
 
 SPLIT_DIRS = {"src": "dev", "holdout": "dev", "holdout2": "dev", "holdout3": "dev", "holdout4": "dev",
-              "holdout5": "dev", "holdout6": "dev", "holdout7": "dev", "holdout8": "dev", "holdout9": "test"}
+              "holdout5": "dev", "holdout6": "dev", "holdout7": "dev", "holdout8": "dev", "holdout9": "dev",
+              "holdout10": "test"}
 
 
 def load_source() -> list[dict]:
