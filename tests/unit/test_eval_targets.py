@@ -25,11 +25,16 @@ TARGETS = {
     "benign flagged": 0.01,
     "hard negatives flagged": 0.03,
 }
-# Measured 2026-11-29, policy 2026-11-29.15, 1,330 test messages (holdout9/, its first evaluation): every target
-# met; recruitment 0.981 / 0.912, marketing 0.993 / 0.865 (the recalls with 1.2 and 1.5 points to spare), benign
-# flagged 0.77% (5/650: all five hard negatives, 0 of 250 ordinary messages), hard negatives 1.25% (5/400).
-# Cross-validation by writer on dev predicted 0.917 / 0.868, 0.71% and 1.05% for this policy (README).
-SHORTFALLS: dict[str, str] = {}
+# Measured 2026-11-29, policy 2026-11-29.16, 1,329 test messages (holdout10/, its first evaluation): recruitment
+# 0.981 / 0.921, marketing precision 0.983, hard negatives 1.75% (7/399) met; marketing recall and the benign rate
+# missed by one message each (below). Cross-validation by writer on dev predicted 0.920 / 0.882, 0.64% and 0.94%
+# for this policy (README); the previous split (holdout9/, policy .15) met all six.
+SHORTFALLS: dict[str, str] = {
+    "marketing_spam recall": "0.848 (289/341) on holdout10/, policy .16: one message short of 0.85; "
+                             "English 0.757 (53/70), fraud_drainage 0.739",
+    "benign flagged": "1.08% (7/649) on holdout10/, policy .16: one message over 1%; all seven are hard "
+                      "negatives (3 warnings, 2 questions, 2 other look-alikes), 0 of 250 ordinary messages",
+}
 
 
 @pytest.fixture(scope="module")
