@@ -33,6 +33,29 @@ def test_scan_freezes_once_its_engine_is_built():
     gc.unfreeze()
 
 
+def test_young_collections_are_rarer_but_cyclic_garbage_is_still_collected_on_its_own():
+    from workers.gc_tuning import YOUNG_THRESHOLD
+
+    before = gc.get_threshold()
+    gc.unfreeze()
+    try:
+        freeze_static_heap()
+        assert gc.get_threshold()[0] == YOUNG_THRESHOLD
+        assert gc.get_threshold()[1:] == before[1:]  # the older generations keep their settings
+        import weakref
+
+        first = _Node()
+        alive = weakref.ref(first)
+        del first
+        assert alive() is not None  # a cycle: reference counting alone does not free it
+        for _ in range(2 * YOUNG_THRESHOLD):  # allocations, with no explicit gc.collect()
+            _Node()
+        assert alive() is None
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 class _Node:
     def __init__(self) -> None:
         self.me = self  # a reference cycle: only the cyclic collector frees it
