@@ -28,6 +28,13 @@ def weights(detector, text: str) -> dict[str, float]:
     "把自己的微信号租给别人用，出了事就是帮信罪，几十块钱不值得",
     "If a 'recruiter' texts you about earning 500 a day liking videos, just block. My cousin paid 'fees' for weeks",
     "No real doctor sells a tea that 'cures diabetes in 30 days' by DM. Please tell your parents",
+    "各位街坊：最近有人喺WhatsApp搵人幫手刷單，話一單返佣兩成，呢啲全部係騙案，唔好回覆。",
+    "有人叫我阿媽幫手掃碼解封，俾兩百蚊，梗係呃人啦",
+    "群里刚才那个“日赚五百”的链接大家不要 click，是钓鱼网站",
+    "Mod note: removed 4 accounts today for posting 'earn $300/day liking videos'. Report anything similar.",
+    "That 'detox tea' your aunt forwarded is not FDA approved and the 'doctor' in the clip is an actor.",
+    "Friendly reminder: no legit company pays you to rate hotels and then asks you to top up first.",
+    "爸，那个“膝盖贴一贴就好”的群你还是退了吧，卖的都是没批号的东西",
 ])
 def test_warnings_damp(text):
     assert weights(WarningContext(), text).get("context.warning", 0) <= -0.6
@@ -63,6 +70,9 @@ def test_news_damps(text):
     "群里天天有人发代刷单广告，要不要踢了他",
     "Do real employers ever want a deposit before a typing job from home starts? Asking for my sister",
     "A 'recruiter' wants me to pay $80 for training first. sounds fishy to me",
+    "有人叫我帮他在Shopee刷单，先下单再退款，说佣金百分之十，这是 legit 的吗？",
+    "这个『居家手工活，材料包押金198』是真的工厂吗？",
+    "朋友让我把微信号租给他用一个月，给五百，这样有问题吗",
 ])
 def test_questions_damp(text):
     assert weights(QuestionContext(), text)["context.question"] <= -0.5
@@ -73,6 +83,7 @@ def test_questions_damp(text):
     "你的QQ号还在用吗？租给我们每天50",
     "Hi, sorry wrong number 😅 but do you know anything about crypto? My uncle's platform doubled my money",
     "要不要试试？一单一结，做完就提现",
+    "还在犹豫什么？名额只剩三个，错过就没有了，私我",
 ])
 def test_scam_openers_are_no_questions(text):
     assert "context.question" not in weights(QuestionContext(), text)

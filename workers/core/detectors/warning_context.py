@@ -17,11 +17,14 @@ LEX = Lexicon({
         "谨防|警惕|提防|防范|提高警觉|当心|大家注意|各位注意|请注意|要注意|注意安全|大家小心|各位小心|小心|提醒|举报|报警|拉黑|"
         "别碰|别买|别理|别加|别点|别帮|别转|别去|别做|别扫|帮信罪|不要帮|不要点|不要加|不要下载|不要转账|不要买|不要理|不要做|不要扫|"
         "踩坑|是假的|都是假|假的(?!一)|冒充|盗用|盗号|杀猪盘|陷阱|套路|所谓|违禁|唔好信|咪信|唔好帮|唔好买|唔好加|唔好理|"
-        "唔好俾|群规|不许发|禁止发|严禁|直接踢|已踢|"
+        "唔好俾|群规|不许发|禁止发|严禁|直接踢|已踢|骗案|呃人|呃钱|唔好(?:回复|click|点|扫|入|join|转)|"
+        "(?:不要|别)(?:click|join|回复|理会)|(?:踢|屏蔽|退)了吧|"
         "scam|fraud|beware|heads up|psa\\b|reported|don't (?:fall|trust|share|engage|buy|click|help|reply|send|pay)|"
         "do not (?:fall|trust|share|buy|click|help|reply|send|pay)|never (?:send|pay|share|give)|stay away|red flag|"
         "fake\\b|never real|walk away|not worth|be careful|stay safe|warning|phishing|pig[- ]butchering|watch out|"
-        "lol no|gross\\b|just (?:block|delete|ignore|report)|no real (?:doctor|company|recruiter|employer|bank|job)"
+        "lol no|gross\\b|just (?:block|delete|ignore|report)|no real (?:doctor|company|recruiter|employer|bank|job)|"
+        "no legit (?:job|company|employer|recruiter|bank|doctor)|(?:admin|mod) note|not (?:fda[- ])?approved|"
+        "(?:removed|banned|kicked) (?:\\d+ |the |these |those )?(?:accounts?|posts?|members?)|drain (?:your )?wallet"
     ),
     # the scammer's own words: "不是骗子", "not a scam", "no scam" are reassurance, not warnings
     "reassurance": "不是骗|不骗|并非骗|没骗|not a scam|no scam|not scam",
