@@ -25,16 +25,12 @@ TARGETS = {
     "benign flagged": 0.01,
     "hard negatives flagged": 0.03,
 }
-# Measured 2026-11-29, policy 2026-11-29.16, 1,329 test messages (holdout10/, its first evaluation): recruitment
-# 0.981 / 0.921, marketing precision 0.983, hard negatives 1.75% (7/399) met; marketing recall and the benign rate
-# missed by one message each (below). Cross-validation by writer on dev predicted 0.920 / 0.882, 0.64% and 0.94%
-# for this policy (README); the previous split (holdout9/, policy .15) met all six.
-SHORTFALLS: dict[str, str] = {
-    "marketing_spam recall": "0.848 (289/341) on holdout10/, policy .16: one message short of 0.85; "
-                             "English 0.757 (53/70), fraud_drainage 0.739",
-    "benign flagged": "1.08% (7/649) on holdout10/, policy .16: one message over 1%; all seven are hard "
-                      "negatives (3 warnings, 2 questions, 2 other look-alikes), 0 of 250 ordinary messages",
-}
+# Measured 2026-11-29, policy 2026-11-29.17, 1,330 test messages (holdout11/, its first evaluation): every target
+# met; recruitment 0.997 / 0.926, marketing 0.978 / 0.913, benign flagged 0.46% (3/650: all three hard negatives, 0
+# of 250 ordinary messages), hard negatives 0.75% (3/400). Cross-validation by writer on dev predicted 0.920 /
+# 0.886, 0.64% and 0.94% for this policy (README): this split came out above it. The previous split (holdout10/,
+# policy .16) missed marketing recall (0.848) and the benign rate (1.08%) by one message each.
+SHORTFALLS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
