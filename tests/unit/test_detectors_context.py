@@ -40,6 +40,14 @@ def test_warnings_damp(text):
     assert weights(WarningContext(), text).get("context.warning", 0) <= -0.6
 
 
+@pytest.mark.parametrize("text", [
+    "WhatsApp banned? We unblock banned accounts in 1 hour, $50 each, DM me",
+    "Loan not approved by the bank? We approve in 5 minutes, no credit check, WhatsApp +60 12 345 6789",
+])
+def test_offers_that_sound_like_moderation_are_no_warning(text):
+    assert "context.warning" not in weights(WarningContext(), text)
+
+
 def test_a_scammers_reassurance_is_no_warning():
     assert "context.warning" not in weights(WarningContext(), "帮忙转发一下 给你十块 放心不是骗子")
 

@@ -23,8 +23,10 @@ LEX = Lexicon({
         "do not (?:fall|trust|share|buy|click|help|reply|send|pay)|never (?:send|pay|share|give)|stay away|red flag|"
         "fake\\b|never real|walk away|not worth|be careful|stay safe|warning|phishing|pig[- ]butchering|watch out|"
         "lol no|gross\\b|just (?:block|delete|ignore|report)|no real (?:doctor|company|recruiter|employer|bank|job)|"
-        "no legit (?:job|company|employer|recruiter|bank|doctor)|(?:admin|mod) note|not (?:fda[- ])?approved|"
-        "(?:removed|banned|kicked) (?:\\d+ |the |these |those )?(?:accounts?|posts?|members?)|drain (?:your )?wallet"
+        "no legit (?:job|company|employer|recruiter|bank|doctor)|(?:admin|mod) note|drain (?:your )?wallet|"
+        # not "not approved" alone (loan spam: "loan not approved? ..."), nor "banned accounts" (unblocking offers)
+        "not fda[- ]approved|(?:is|are) not (?:fda[- ])?approved|(?:isn'?t|aren'?t) (?:fda[- ])?approved|"
+        "(?:removed|kicked) (?:\\d+ |the |these |those )?(?:accounts?|posts?|members?)|banned \\d+ (?:accounts?|members?)"
     ),
     # the scammer's own words: "不是骗子", "not a scam", "no scam" are reassurance, not warnings
     "reassurance": "不是骗|不骗|并非骗|没骗|not a scam|no scam|not scam",
