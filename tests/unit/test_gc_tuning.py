@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import gc
+import weakref
 
 import orjson
 
 from workers.commands.scan import scan_lines
 from workers.core.policy import load_policy
-from workers.gc_tuning import freeze_static_heap
+from workers.gc_tuning import YOUNG_THRESHOLD, BatchFreezer, freeze_static_heap
 from workers.settings import DEFAULT_POLICY
 
 
@@ -34,16 +35,12 @@ def test_scan_freezes_once_its_engine_is_built():
 
 
 def test_young_collections_are_rarer_but_cyclic_garbage_is_still_collected_on_its_own():
-    from workers.gc_tuning import YOUNG_THRESHOLD
-
     before = gc.get_threshold()
     gc.unfreeze()
     try:
         freeze_static_heap()
         assert gc.get_threshold()[0] == YOUNG_THRESHOLD
         assert gc.get_threshold()[1:] == before[1:]  # the older generations keep their settings
-        import weakref
-
         first = _Node()
         alive = weakref.ref(first)
         del first
@@ -62,10 +59,6 @@ class _Node:
 
 
 def test_batch_freezer_freezes_survivors_and_collects_frozen_garbage_at_the_next_full_collection():
-    import weakref
-
-    from workers.gc_tuning import BatchFreezer
-
     gc.unfreeze()
     freezer = BatchFreezer(full_every=3)
     node = _Node()
