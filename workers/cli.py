@@ -104,10 +104,15 @@ def main(argv: list[str] | None = None) -> int:
         return run_record(args.topic, args.output, settings.kafka_bootstrap, args.max, args.timeout, client)
     if args.command == "eval":
         from workers.commands.evaluate import run_eval
-        from workers.core.policy import load_policy
+        from workers.core.policy import PolicyError, load_policy
+        from workers.errors import EvalInputError
 
-        return run_eval(args.input, args.labels, load_policy(args.policy or settings.policy_file), args.json,
-                        args.top)
+        try:
+            return run_eval(args.input, args.labels, load_policy(args.policy or settings.policy_file), args.json,
+                            args.top)
+        except (EvalInputError, PolicyError, OSError) as exc:  # named problems, no traceback
+            print(f"modworker eval: {exc}", file=sys.stderr)
+            return 2
     if args.command == "demo":
         from workers.commands.demo import run_demo
 

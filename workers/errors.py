@@ -30,6 +30,11 @@ class InvalidEvent(DecodeError):
     """The record is a JSON object that does not satisfy the MessageEvent contract."""
 
 
+class EvalInputError(ModworkerError):
+    """`modworker eval` was given a corpus it cannot score: an unreadable event or label line, a labeled event
+    missing from the events, an id given twice. The message names every problem (file and line) it found."""
+
+
 class CountersUnavailable(ModworkerError):
     """The counter store (Redis) could not be reached or answered with an error."""
 

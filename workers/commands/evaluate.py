@@ -3,6 +3,11 @@
 Runs the same engine and policy as the worker (counters on the in-memory store, fed in file order) and prints
 precision, recall and F1 per category and subtype, false-positive rates on benign and hard-negative messages,
 a confusion matrix, and the worst misses and false alarms with their evidence. `--json` prints one object.
+
+A corpus it cannot score is refused with every problem named (file, line, what is wrong) and exit status 2,
+never a traceback and never a partial score: an event line the worker would dead-letter, a label line that is
+not `{"event_id", "labels": [...]}`, an id given twice in one file, a labeled event missing from the events.
+Events without a label line are decided but not scored (their number is printed on standard error).
 """
 from __future__ import annotations
 
@@ -15,19 +20,37 @@ from workers.core.engine import Engine
 from workers.core.evaluation import BENIGN, Gold, Predicted, Report, evaluate
 from workers.core.policy import Policy
 from workers.core.signals import InMemoryCounters, counter_findings, observation
+from workers.errors import DecodeError, EvalInputError
 from workers.gc_tuning import freeze_static_heap
+
+KINDS = ("abuse", "benign", "hard_negative")
+_SHOWN = 20  # problems named in an EvalInputError; the rest are counted
+
+
+def _refuse(what: str, problems: list[str]) -> EvalInputError:
+    shown = problems[:_SHOWN]
+    more = f"\n  ... and {len(problems) - _SHOWN} more" if len(problems) > _SHOWN else ""
+    return EvalInputError(f"{what}: {len(problems)} problem(s)\n  " + "\n  ".join(shown) + more)
 
 
 def predict(events_path: str, policy: Policy) -> dict[str, Predicted]:
     engine = Engine(policy)
     freeze_static_heap()
     counters = InMemoryCounters(policy)
-    out = {}
+    out: dict[str, Predicted] = {}
+    problems: list[str] = []
     with open(events_path, "rb") as fh:
-        for line in fh:
+        for number, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
-            ev = decode_event(line)
+            try:
+                ev = decode_event(line)
+            except DecodeError as exc:
+                problems.append(f"{events_path} line {number}: {type(exc).__name__}: {exc}")
+                continue
+            if ev.event_id in out:
+                problems.append(f"{events_path} line {number}: event_id {ev.event_id!r} given twice")
+                continue
             analysis = engine.analyze(ev)
             reading = counters.observe_sync([observation(ev, analysis, policy)])[0]
             d = engine.decide(ev, analysis, counter_findings(reading, policy))
@@ -38,18 +61,64 @@ def predict(events_path: str, policy: Policy) -> dict[str, Predicted]:
                 for f in all_findings
             )
             out[ev.event_id] = Predicted(ev.event_id, d.action, d.labels, primary, d.score, evidence)
+    if problems:
+        raise _refuse(f"cannot evaluate {events_path}", problems)
     return out
 
 
+def _gold_row(row: object) -> Gold | str:
+    """A label line as Gold, or what is wrong with it."""
+    if not isinstance(row, dict):
+        return "not a JSON object"
+    event_id, labels = row.get("event_id"), row.get("labels")
+    if not isinstance(event_id, str) or not event_id:
+        return 'no "event_id" string'
+    if not isinstance(labels, list) or not all(isinstance(l, str) and l for l in labels):
+        return '"labels" is not a list of label strings (use [] for an innocent message)'
+    kind = row.get("kind", "abuse" if labels else "benign")
+    if kind not in KINDS:
+        return f'"kind" {kind!r} is not one of {", ".join(KINDS)}'
+    if (kind == "abuse") != bool(labels):
+        return f'"kind" {kind!r} does not agree with labels {labels}'
+    hn_kind = row.get("hn_kind")
+    if hn_kind is not None and not isinstance(hn_kind, str):
+        return '"hn_kind" is not a string'
+    return Gold(event_id, tuple(labels), kind, hn_kind)
+
+
 def load_gold(labels_path: str) -> list[Gold]:
-    gold = []
+    gold: list[Gold] = []
+    seen: set[str] = set()
+    problems: list[str] = []
     with open(labels_path, "rb") as fh:
-        for line in fh:
-            if line.strip():
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
                 row = orjson.loads(line)
-                gold.append(Gold(row["event_id"], tuple(row["labels"]), row.get("kind", "abuse" if row["labels"]
-                                 else "benign"), row.get("hn_kind")))
+            except orjson.JSONDecodeError as exc:
+                problems.append(f"{labels_path} line {number}: not JSON: {exc}")
+                continue
+            g = _gold_row(row)
+            if isinstance(g, str):
+                problems.append(f"{labels_path} line {number}: {g}")
+            elif g.event_id in seen:
+                problems.append(f"{labels_path} line {number}: event_id {g.event_id!r} labeled twice")
+            else:
+                seen.add(g.event_id)
+                gold.append(g)
+    if problems:
+        raise _refuse(f"cannot evaluate {labels_path}", problems)
     return gold
+
+
+def score(gold: list[Gold], predicted: dict[str, Predicted], events_path: str = "the events") -> Report:
+    """The report, once every labeled event has a decision."""
+    missing = [g.event_id for g in gold if g.event_id not in predicted]
+    if missing:
+        raise _refuse(f"cannot evaluate: labeled events missing from {events_path}",
+                      [f"event_id {e!r}" for e in missing])
+    return evaluate(gold, predicted)
 
 
 def format_report(r: Report, top: int) -> str:
@@ -82,7 +151,13 @@ def format_report(r: Report, top: int) -> str:
 
 
 def run_eval(events_path: str, labels_path: str, policy: Policy, as_json: bool, top: int) -> int:
-    report = evaluate(load_gold(labels_path), predict(events_path, policy))
+    gold = load_gold(labels_path)  # first: a broken label file is refused before the engine is built
+    predicted = predict(events_path, policy)
+    report = score(gold, predicted, events_path)
+    unlabeled = len(predicted) - len(gold)
+    if unlabeled:
+        print(f"modworker eval: {unlabeled} event(s) of {events_path} have no label line and are not scored",
+              file=sys.stderr)
     if as_json:
         sys.stdout.write(orjson.dumps(report.as_dict(top), option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
