@@ -38,6 +38,7 @@ static void Scorer_dealloc(Scorer *s) {
     PyMem_Free(s->rows);
     PyMem_Free(s->weights);
     PyMem_Free(s->seen);
+    PyMem_Free(s->summary);
     PyMem_Free(s->sums);
     PyMem_Free(s->fold);
     PyMem_Free(s->buf);
@@ -86,8 +87,10 @@ static int Scorer_init(Scorer *s, PyObject *args, PyObject *kwds) {
     s->weights = PyMem_Malloc((size_t)(n * s->k + 1) * sizeof(double));
     s->seen_words = n / 64 + 1;
     s->seen = PyMem_Calloc(s->seen_words, sizeof(uint64_t));
+    s->summary_words = s->seen_words / 64 + 1;
+    s->summary = PyMem_Calloc(s->summary_words, sizeof(uint64_t));
     s->sums = PyMem_Malloc((size_t)(s->k + 1) * sizeof(double));
-    if (!s->keys || !s->rows || !s->weights || !s->seen || !s->sums) {
+    if (!s->keys || !s->rows || !s->weights || !s->seen || !s->summary || !s->sums) {
         PyErr_NoMemory();
         goto done;
     }
@@ -177,7 +180,7 @@ static PyObject *Scorer_score(Scorer *s, PyObject *args) {
         PyErr_SetString(PyExc_TypeError, "extra_rows must be a list of row numbers or None");
         return NULL;
     }
-    Py_ssize_t lo = s->seen_words, hi = -1;
+    Py_ssize_t lo = s->summary_words, hi = -1;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
@@ -232,7 +235,7 @@ static PyObject *Scorer_score_normalized(Scorer *s, PyObject *text) {
     if (check_foldable(s, text, "score_normalized") < 0) return NULL;
     Py_ssize_t n = fold_into_buffer(s, text);
     if (n < 0) return NULL;
-    Py_ssize_t lo = s->seen_words, hi = -1;
+    Py_ssize_t lo = s->summary_words, hi = -1;
     const Py_UCS4 *buf = s->buf;
 #define AT_BUF(i) buf[(i)]
     SCORE_BODY(AT_BUF)

@@ -21,6 +21,9 @@ typedef struct {
     double *weights;    /* nrows * k, owned copy */
     uint64_t *seen;     /* bitmap over rows, all zero between calls */
     Py_ssize_t seen_words;
+    uint64_t *summary;  /* bitmap over the words of `seen` that have a bit set, all zero between calls: the sum
+                         * visits only those words (in row order), not every word between the lowest and highest */
+    Py_ssize_t summary_words;
     double *sums;       /* scratch, k */
     /* word features: open addressing on a 64-bit FNV-1a hash, each entry verified against its characters */
     uint64_t *whash;
@@ -95,15 +98,17 @@ static int32_t word_row(const Scorer *s, int kind, const void *data, Py_ssize_t 
     return -1;
 }
 
+/* Mark a row found; *lo and *hi track the lowest and highest word of `summary` in use. */
 static inline void mark(Scorer *s, int32_t row, Py_ssize_t *lo, Py_ssize_t *hi) {
     /* the row's weights are summed after the scan: ask for its cache lines now, so that their misses (the
      * 11 MB table does not fit in the cache) overlap the scan instead of following one another at the end */
     __builtin_prefetch(s->weights + (Py_ssize_t)row * s->k);
     __builtin_prefetch(s->weights + (Py_ssize_t)row * s->k + 7);
-    Py_ssize_t w = row >> 6;
+    Py_ssize_t w = row >> 6, sw = w >> 6;
     s->seen[w] |= 1ULL << (row & 63);
-    if (w < *lo) *lo = w;
-    if (w > *hi) *hi = w;
+    s->summary[sw] |= 1ULL << (w & 63);
+    if (sw < *lo) *lo = sw;
+    if (sw > *hi) *hi = sw;
 }
 
 /* The scoring of a text given as `n` code points read by `at(i)` (see score() in the module documentation). */
@@ -143,21 +148,25 @@ static PyObject *finish_score(Scorer *s, PyObject *extra, Py_ssize_t lo, Py_ssiz
     Py_ssize_t count = 0;
     Py_ssize_t strongest[64];
     double best[64];
-    for (Py_ssize_t w = lo; w <= hi; w++) {
-        uint64_t bits = s->seen[w];
-        s->seen[w] = 0;
-        while (bits) {
-            Py_ssize_t row = (w << 6) + __builtin_ctzll(bits);
-            bits &= bits - 1;
-            const double *wr = s->weights + row * k;
-            for (Py_ssize_t c = 0; c < k; c++) sums[c] += wr[c];
-            for (Py_ssize_t c = 0; c < ncat; c++) {
-                if (count == 0 || wr[c] > best[c]) {
-                    best[c] = wr[c];
-                    strongest[c] = row;
+    for (Py_ssize_t sw = lo; sw <= hi; sw++) {
+        uint64_t words = s->summary[sw];
+        s->summary[sw] = 0;
+        for (; words; words &= words - 1) {
+            Py_ssize_t w = (sw << 6) + __builtin_ctzll(words);
+            uint64_t bits = s->seen[w];
+            s->seen[w] = 0;
+            for (; bits; bits &= bits - 1) {
+                Py_ssize_t row = (w << 6) + __builtin_ctzll(bits);
+                const double *wr = s->weights + row * k;
+                for (Py_ssize_t c = 0; c < k; c++) sums[c] += wr[c];
+                for (Py_ssize_t c = 0; c < ncat; c++) {
+                    if (count == 0 || wr[c] > best[c]) {
+                        best[c] = wr[c];
+                        strongest[c] = row;
+                    }
                 }
+                count++;
             }
-            count++;
         }
     }
     PyObject *out_sums = PyList_New(k);
@@ -173,7 +182,11 @@ static PyObject *finish_score(Scorer *s, PyObject *extra, Py_ssize_t lo, Py_ssiz
     }
     return Py_BuildValue("(NnN)", out_sums, count, out_strongest);
 fail:
-    for (Py_ssize_t w = lo; w <= hi; w++) s->seen[w] = 0;  /* leave the bitmap clean for the next call */
+    for (Py_ssize_t sw = lo; sw <= hi; sw++) {  /* leave both bitmaps clean for the next call */
+        for (uint64_t words = s->summary[sw]; words; words &= words - 1)
+            s->seen[(sw << 6) + __builtin_ctzll(words)] = 0;
+        s->summary[sw] = 0;
+    }
     return NULL;
 }
 
