@@ -25,12 +25,14 @@ TARGETS = {
     "benign flagged": 0.01,
     "hard negatives flagged": 0.03,
 }
-# Measured 2026-11-29, policy 2026-11-29.17, 1,330 test messages (holdout11/, its first evaluation): every target
-# met; recruitment 0.997 / 0.926, marketing 0.978 / 0.913, benign flagged 0.46% (3/650: all three hard negatives, 0
-# of 250 ordinary messages), hard negatives 0.75% (3/400). Cross-validation by writer on dev predicted 0.920 /
-# 0.886, 0.64% and 0.94% for this policy (README): this split came out above it. The previous split (holdout10/,
-# policy .16) missed marketing recall (0.848) and the benign rate (1.08%) by one message each.
-SHORTFALLS: dict[str, str] = {}
+# Measured 2026-11-29, policy 2026-11-29.18, 1,327 test messages (holdout12/, its first evaluation): recruitment
+# 0.985 / 0.953, marketing 0.982 / 0.950, hard negatives 1.75% (7/400), all met; benign flagged 1.24% (8/647: 7 hard
+# negatives and 1 of 247 ordinary messages) misses the 1% bound by two messages. Cross-validation by writer on dev
+# predicted 0.921 / 0.888, 0.74% and 1.09% for this policy (README). The previous splits: holdout11/ (policy .17) met
+# every target; holdout10/ (policy .16) missed marketing recall (0.848) and the benign rate (1.08%).
+SHORTFALLS: dict[str, str] = {
+    "benign flagged": "1.24% (8/647) on holdout12/ with policy .18: two messages over the bound",
+}
 
 
 @pytest.fixture(scope="module")
