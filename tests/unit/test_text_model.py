@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import tomllib
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from schemas.models import MessageEvent
 from workers.core.engine import Engine
 from workers.core.normalize import normalize
-from workers.core.policy import load_policy
+from workers.core.policy import load_policy, parse_policy
 from workers.core.text_model import DETECTOR, WORD, ModelError, TextModel, features
 from workers.settings import DEFAULT_POLICY, REPO_ROOT
 
@@ -154,3 +155,29 @@ def test_cross_validation_holds_out_whole_writers():
     assert all(len(folds) == 1 for folds in fold_of_file.values())
     sizes = [fold.count(k) for k in range(5)]
     assert min(sizes) > 0.5 * len(ids) / 5, sizes
+
+
+@pytest.mark.skipif(importlib.util.find_spec("sklearn") is None, reason="scikit-learn is in the test extra")
+def test_cross_validation_review_shift_raises_every_surface_review_threshold_only():
+    cv = _ops_model("cv")
+    base = DEFAULT_POLICY.read_text(encoding="utf-8")
+    before = parse_policy(tomllib.loads(base), DEFAULT_POLICY.parent)
+    after = parse_policy(tomllib.loads(cv.shifted(base, 0.04)), DEFAULT_POLICY.parent)
+    for surface, thresholds in before.thresholds.items():
+        assert after.thresholds[surface]["review"] == pytest.approx(thresholds["review"] + 0.04)
+        assert {a: t for a, t in after.thresholds[surface].items() if a != "review"} == \
+            {a: t for a, t in thresholds.items() if a != "review"}
+    assert cv.shifted(base, 0.0) == base
+
+
+@pytest.mark.skipif(importlib.util.find_spec("sklearn") is None, reason="scikit-learn is in the test extra")
+def test_cross_validation_margins_are_in_sampling_errors_and_signed_by_the_bound():
+    cv = _ops_model("cv")
+    at_bound = {"recruitment P": 0.97, "recruitment R": 0.90, "marketing P": 0.95, "marketing R": 0.85,
+                "benign flagged": 0.01, "hard negatives": 0.03}
+    assert all(m == pytest.approx(0.0) for m in cv.margins(at_bound).values())
+    better = cv.margins({**at_bound, "recruitment R": 0.92, "benign flagged": 0.005})
+    # 0.92 recall on 340 messages: (0.92 - 0.90) / sqrt(0.92 * 0.08 / 340) = 1.36 sampling errors above the bound
+    assert better["recruitment R"] == pytest.approx(0.02 / (0.92 * 0.08 / 340) ** 0.5)
+    assert better["benign flagged"] > 0  # below an "at most" bound is a positive margin
+    assert cv.margins({**at_bound, "benign flagged": 0.012})["benign flagged"] < 0
