@@ -6,7 +6,11 @@ import sys
 
 import orjson
 
+from workers.adapters.codec import decode_event, reason_dicts, reasons_of
 from workers.cli import main
+from workers.core.engine import Engine
+from workers.core.policy import load_policy
+from workers.settings import DEFAULT_POLICY, REPO_ROOT
 
 GOOD = {"event_id": "s1", "account_id": "a1", "surface": "moments", "sent_at": "2026-11-28T10:00:00Z"}
 
@@ -83,3 +87,19 @@ def test_scan_reports_a_reused_event_id_as_an_error_line(tmp_path):
     rows = [orjson.loads(l) for l in out.read_bytes().splitlines()]
     assert [r.get("event_id") for r in rows[:2]] == ["d1", "d2"]
     assert rows[2]["line"] == 3 and rows[2]["error"].startswith("DuplicateEvent") and "line 1" in rows[2]["error"]
+
+
+def test_scan_reasons_are_the_reason_models_as_json_on_every_dev_decision():
+    """scan writes `reason_dicts` (plain dicts, for speed): byte for byte what the Reason models of the
+    enforcement events give, on every decision of the dev split that has reasons."""
+    policy = load_policy(DEFAULT_POLICY)
+    engine = Engine(policy)
+    lines = (REPO_ROOT / "tests/data/corpus/dev.events.jsonl").read_bytes().splitlines()
+    checked = 0
+    for line in lines[:4000]:
+        decision = engine.decide_text_only(decode_event(line))
+        if decision.reasons:
+            expected = [r.model_dump(mode="json") for r in reasons_of(decision)]
+            assert orjson.dumps(reason_dicts(decision)) == orjson.dumps(expected)
+            checked += 1
+    assert checked > 1000

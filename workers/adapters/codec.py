@@ -47,6 +47,16 @@ def reasons_of(decision: Decision) -> list[Reason]:
     ]
 
 
+def reason_dicts(decision: Decision) -> list[dict]:
+    """`[r.model_dump(mode="json") for r in reasons_of(decision)]`, without building the models (a fifth of the
+    cost; `modworker scan` writes these). A test checks both give the same on every dev decision."""
+    return [
+        {"detector": f.detector, "rule_id": f.rule_id, "label": f.label, "weight": f.weight, "start": f.start,
+         "end": f.end, "evidence": f.evidence}
+        for f in decision.reasons
+    ]
+
+
 def enforcement_event(
     event: MessageEvent, decision: Decision, decided_at: datetime, include_text: bool = False
 ) -> EnforcementEvent:

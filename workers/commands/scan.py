@@ -13,7 +13,7 @@ from typing import IO, Iterable, Iterator
 
 import orjson
 
-from workers.adapters.codec import decode_event, reasons_of
+from workers.adapters.codec import decode_event, reason_dicts
 from workers.core.dedup import InMemorySeen
 from workers.core.engine import Engine
 from workers.core.policy import Policy
@@ -49,7 +49,7 @@ def _decided(engine: Engine, counters: InMemoryCounters, seen: InMemorySeen,
                 "action": d.action,
                 "labels": list(d.labels),
                 "score": d.score,
-                "reasons": [r.model_dump(mode="json") for r in reasons_of(d)],
+                "reasons": reason_dicts(d),
             }
         )
     return iter(out)  # type: ignore[arg-type]
