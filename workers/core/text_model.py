@@ -95,12 +95,21 @@ class ModelError(ValueError):
     """The model file is missing, does not match its pinned SHA-256, or is malformed."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Prediction:
     label: str  # category.subtype
     score: float  # calibrated: 0.5 is the model's own decision threshold
     start: int  # the strongest n-gram for the category, in the normalized text
     end: int
+
+    def __init__(self, label: str, score: float, start: int, end: int) -> None:
+        _set(self, "label", label)  # frozen: the generated __init__ does the same, slower (not compiled)
+        _set(self, "score", score)
+        _set(self, "start", start)
+        _set(self, "end", end)
+
+
+_set = object.__setattr__
 
 
 class TextModel:

@@ -187,13 +187,18 @@ def compile_scanner(lexicons: Sequence[LexiconLike]) -> Scanner:
 Pending = list[tuple[int, int, tuple[Group, ...]]]  # (start, rank, patterns) to try
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Later:
     """What the first phase found of the second: its words' records and its patterns' starts."""
 
     records: list[Record]
     pending: Pending
     required: int  # bits of the required literals in the text
+
+    def __init__(self, records: list[Record], pending: Pending, required: int) -> None:
+        self.records = records  # the generated __init__ is not compiled: this one is
+        self.pending = pending
+        self.required = required
 
 
 def scan_first(scanner: Scanner, text: str, results: dict[int, dict[str, Spans]]) -> tuple[bool, Later]:
