@@ -1,6 +1,6 @@
 """Issue #3's quality targets, measured by `modworker eval`'s code on the held-out test split.
 
-The test split (tests/data/corpus/test.*.jsonl, built from holdout12/) is read by this test only:
+The test split (tests/data/corpus/test.*.jsonl, built from holdout13/) is read by this test only:
 nothing is tuned against it. A target not met yet is listed in SHORTFALLS with the figure measured, as a
 strict xfail: the suite stays honest about it (the README and the issue say so), and when a change meets it the
 xfail turns into a failure that asks for the entry to be removed.
