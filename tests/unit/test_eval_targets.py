@@ -25,14 +25,13 @@ TARGETS = {
     "benign flagged": 0.01,
     "hard negatives flagged": 0.03,
 }
-# Measured 2026-11-29, policy 2026-11-29.18, 1,327 test messages (holdout12/, its first evaluation): recruitment
-# 0.985 / 0.953, marketing 0.982 / 0.950, hard negatives 1.75% (7/400), all met; benign flagged 1.24% (8/647: 7 hard
-# negatives and 1 of 247 ordinary messages) misses the 1% bound by two messages. Cross-validation by writer on dev
-# predicted 0.921 / 0.888, 0.74% and 1.09% for this policy (README). The previous splits: holdout11/ (policy .17) met
-# every target; holdout10/ (policy .16) missed marketing recall (0.848) and the benign rate (1.08%).
-SHORTFALLS: dict[str, str] = {
-    "benign flagged": "1.24% (8/647) on holdout12/ with policy .18: two messages over the bound",
-}
+# Measured 2026-11-29, policy 2026-11-29.19, 1,325 test messages (holdout13/, its first evaluation): every target
+# met; recruitment 1.000 / 0.971, marketing 0.997 / 0.950, benign flagged 0/645, hard negatives 0/400. Better than
+# cross-validation by writer on dev predicts for this policy (0.988 / 0.921, 0.988 / 0.891, 0.57%, 0.84%; README),
+# which is the honest expectation on new writers. The previous splits: holdout12/ (policy .18) missed the benign
+# rate (1.24%, 8/647); holdout11/ (.17) met every target; holdout10/ (.16) missed marketing recall and the benign
+# rate by one message each.
+SHORTFALLS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
