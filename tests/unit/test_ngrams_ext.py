@@ -144,3 +144,19 @@ def test_a_worker_without_the_compiled_scorer_says_so_at_startup(monkeypatch, ca
         monkeypatch.setattr(text_model, "NgramScorer", None)
         worker_app.build_app(Settings(), Metrics())
     assert "the text model runs on its Python path" in caplog.text
+
+
+def test_a_failed_call_leaves_no_row_behind_in_a_large_vocabulary():
+    """Rows found before an error are cleared in both bitmaps (rows and the words in use), also when they lie
+    far apart (more than 4,096 rows: several words of the second bitmap)."""
+    grams = [chr(0x4E00 + i) for i in range(20_000)]
+    weights = np.zeros((len(grams), 1))
+    weights[::997, 0] = 1.0
+    scorer = NgramScorer(grams, weights, 1)
+    text = "".join(grams[::997])  # rows 0, 997, ..., 19,940
+    expected = scorer.score(text)
+    assert expected[1] == len(text)
+    with pytest.raises(IndexError):
+        scorer.score(text, [len(grams)])
+    assert scorer.score(text) == expected
+    assert scorer.score(grams[5]) == ([0.0], 1, [5])  # nothing left over from the failed call
