@@ -34,7 +34,7 @@ def _refuse(what: str, problems: list[str]) -> EvalInputError:
 
 
 def predict(events_path: str, policy: Policy) -> dict[str, Predicted]:
-    engine = Engine(policy)
+    engine = Engine(policy, defer_rules=False)  # every miss shows its rule evidence; same actions and labels
     freeze_static_heap()
     counters = InMemoryCounters(policy)
     out: dict[str, Predicted] = {}

@@ -1,5 +1,13 @@
 """The decision path of one event, read straight down:
 event -> normalized text and handles -> findings -> (+ counter findings) -> scores -> policy action.
+
+The text model reads the text before the rule detectors: when it finds nothing in any category (every score
+below `model_floor`), no rule can bring a category label to any threshold of the policy (a label without the
+model scores at most (1 - share) x its rules' score), so the detectors are not run (`Analysis.rules_deferred`).
+They run later, in `decide`, only if counters add findings (a behavior label reads the detectors' support and
+context). Actions and labels are those of the full path on every event; an allowed event whose rules were
+deferred reports score 0 (a test compares both paths on the dev split). `Engine(policy, defer_rules=False)`
+always runs them (`modworker eval` does, to show rule evidence for every miss).
 """
 from __future__ import annotations
 
@@ -25,11 +33,14 @@ class Analysis:
     norm: Normalized
     handles: tuple[Handle, ...]
     findings: tuple[Finding, ...]
+    rules_deferred: bool  # the rule detectors were not run: the model found nothing they could lift
 
-    def __init__(self, norm: Normalized, handles: tuple[Handle, ...], findings: tuple[Finding, ...]) -> None:
+    def __init__(self, norm: Normalized, handles: tuple[Handle, ...], findings: tuple[Finding, ...],
+                 rules_deferred: bool = False) -> None:
         _set(self, "norm", norm)  # frozen: the generated __init__ does the same, slower
         _set(self, "handles", handles)
         _set(self, "findings", findings)
+        _set(self, "rules_deferred", rules_deferred)
 
 
 _set = object.__setattr__
@@ -42,7 +53,7 @@ def enforcement_id(event_id: str, policy_version: str) -> str:
 
 
 class Engine:
-    def __init__(self, policy: Policy, detectors: Sequence[Detector] = DETECTORS):
+    def __init__(self, policy: Policy, detectors: Sequence[Detector] = DETECTORS, defer_rules: bool = True):
         self.policy = policy
         self.detectors = tuple(detectors)
         ref = policy.text_model
@@ -58,6 +69,10 @@ class Engine:
         # of a label the model alone found) on: then the context cues that damp the model too (`damps_model`:
         # warnings, news, questions) are asked as well.
         self._model_only_bar = max(lowest, self.model_alone_min) / self.model_share if ref else float("inf")
+        # Without a model finding every category's blend stays below share * model_floor + (1 - share): when that
+        # is at most the lowest bar, the rules cannot flag the event on their own (see the module's docstring).
+        self.defer_rules = bool(defer_rules and ref is not None and self.model_share > 0
+                                and self.model_share * self.model_floor + (1.0 - self.model_share) <= lowest + 1e-9)
         self._model_context = tuple(d for d in self.detectors if getattr(d, "damps_model", False))
         # Detectors that promise to have nothing to say without a topic trigger (`topical`), without the
         # triggers of given topic lexicons (`requires`) or without hits of given lexicons (`requires_hits`) are
@@ -80,6 +95,16 @@ class Engine:
         text = event.text[: self.policy.max_text_chars]
         norm = normalize(text)
         handles = extract_handles(norm)
+        predicted: list[Finding] = []
+        if self.model is not None:
+            predicted = self.model.findings(norm, self.model_floor)
+            if not predicted and self.defer_rules:
+                return Analysis(norm, handles, (), True)
+        return self._with_rules(event, norm, handles, predicted)
+
+    def _with_rules(self, event: MessageEvent, norm: Normalized, handles: tuple[Handle, ...],
+                    predicted: list[Finding]) -> Analysis:
+        """The rule detectors' findings, then the model's (`predicted`), then the model's context cues."""
         ctx = Context(norm, handles, event.surface.value, event.sent_at, event.account_created_at)
         scan = event_scan(ctx)
         findings: list[Finding] = []
@@ -92,8 +117,7 @@ class Engine:
         else:
             for detector in self._untopical:
                 findings.extend(detector.detect(ctx))
-        if self.model is not None:
-            predicted = self.model.findings(norm, self.model_floor)
+        if predicted:
             findings.extend(predicted)
             if not scan.topic and any(f.weight >= self._model_only_bar for f in predicted):
                 for detector in self._model_context:
@@ -107,6 +131,8 @@ class Engine:
         extra: Sequence[Finding] = (),
         degraded: bool = False,
     ) -> Decision:
+        if extra and analysis.rules_deferred:  # counters found something: their labels read the rules' cues
+            analysis = self._with_rules(event, analysis.norm, analysis.handles, [])
         findings = analysis.findings + tuple(extra) if extra else analysis.findings
         scores = label_scores(findings, self.model_share, self.model_alone_min) if findings else {}
         policy = self.policy
