@@ -7,6 +7,10 @@
 - test: every message of holdout13/, written by seven writers who read neither the detectors nor any other
   corpus file, and never used for tuning: only `tests/unit/test_eval_targets.py` (and the evaluation
   reported in the README) read it.
+- transfer: every message of transfer1/, written by six more writers to other briefs than every other split
+  (messages copied from a moderation queue, scammers' and spammers' scripts as they recall them, innocent messages
+  a filter wrongly blocked, chat exports), to see how the figures carry over to messages written differently;
+  read only as the test split is, and evaluated once, with the policy fixed before it was written.
 History (README, "Detection quality"): the first test split (30% of the first 1,594 messages of src/) was
 evaluated once and retired into dev; holdout/ and holdout2/ were then the test split, evaluated three times
 (aggregate figures only) and retired into dev in session 3 with src/more_*.jsonl (1,750) added; holdout3/
@@ -48,7 +52,7 @@ src/d13_lookalike (300 hard negatives by a new writer: bank and loan staff, spas
 hobby groups, giveaways, friends' own investments), and holdout13/ written (1,325 after dropping five short
 messages equal or nearly equal to a dev message: "收到", "ok", "好的👌", a laugh, a missed-call reply).
 Run: python tests/data/corpus/build_splits.py
-Outputs, for SPLIT in dev and test:
+Outputs, for SPLIT in dev, test and transfer:
   SPLIT.events.jsonl  MessageEvent lines (one account per message, one minute apart: no counter interplay)
   SPLIT.labels.jsonl  {"event_id", "labels", "kind", "hn_kind", "lang", "disguised"}
 """
@@ -65,7 +69,8 @@ START = datetime(2026, 11, 1, tzinfo=timezone.utc)
 SPLIT_DIRS = {"src": "dev", "holdout": "dev", "holdout2": "dev", "holdout3": "dev", "holdout4": "dev",
               "holdout5": "dev", "holdout6": "dev", "holdout7": "dev", "holdout8": "dev", "holdout9": "dev",
               "holdout10": "dev", "holdout11": "dev", "holdout12": "dev",
-              "holdout13": "test"}
+              "holdout13": "test", "transfer1": "transfer"}
+SPLITS = ("dev", "test", "transfer")
 
 
 def load_source() -> list[dict]:
@@ -109,7 +114,7 @@ def label_of(row: dict) -> dict:
 
 
 def render() -> dict[str, str]:
-    out: dict[str, list[str]] = {f"{s}.{k}.jsonl": [] for s in ("dev", "test") for k in ("events", "labels")}
+    out: dict[str, list[str]] = {f"{s}.{k}.jsonl": [] for s in SPLITS for k in ("events", "labels")}
     for i, row in enumerate(load_source()):
         split = row["_split"]
         out[f"{split}.events.jsonl"].append(json.dumps(event_of(row, i), ensure_ascii=False))
