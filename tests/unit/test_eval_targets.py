@@ -1,9 +1,10 @@
-"""Issue #3's quality targets, measured by `modworker eval`'s code on the held-out test split.
+"""Issue #3's quality targets, measured by `modworker eval`'s code on the two held-out splits.
 
-The test split (tests/data/corpus/test.*.jsonl, built from holdout13/) is read by this test only:
-nothing is tuned against it. A target not met yet is listed in SHORTFALLS with the figure measured, as a
-strict xfail: the suite stays honest about it (the README and the issue say so), and when a change meets it the
-xfail turns into a failure that asks for the entry to be removed.
+The test split (tests/data/corpus/test.*.jsonl, built from holdout13/) and the transfer split (transfer.*.jsonl,
+built from transfer1/: other writers, other briefs) are read by this test only: nothing is tuned against them.
+A target not met yet on a split is listed in SHORTFALLS with the figure measured, as a strict xfail: the suite
+stays honest about it (the README and the issue say so), and when a change meets it the xfail turns into a
+failure that asks for the entry to be removed.
 """
 from __future__ import annotations
 
@@ -25,20 +26,31 @@ TARGETS = {
     "benign flagged": 0.01,
     "hard negatives flagged": 0.03,
 }
-# Measured 2026-11-29, policy 2026-11-29.19, 1,325 test messages (holdout13/, its first evaluation): every target
+# holdout13/: measured 2026-11-29, policy 2026-11-29.19, 1,325 test messages (holdout13/, its first evaluation): every target
 # met; recruitment 1.000 / 0.971, marketing 0.997 / 0.950, benign flagged 0/645, hard negatives 0/400. Better than
 # cross-validation by writer on dev predicts for this policy (0.988 / 0.921, 0.988 / 0.891, 0.57%, 0.84%; README),
 # which is the honest expectation on new writers. The previous splits: holdout12/ (policy .18) missed the benign
 # rate (1.24%, 8/647); holdout11/ (.17) met every target; holdout10/ (.16) missed marketing recall and the benign
 # rate by one message each.
-SHORTFALLS: dict[str, str] = {}
+# transfer1/ (1,330 messages by six writers given other briefs), policy .19, its first evaluation: recruitment
+# 0.990 / 0.882 (300/340: recall under the bound), marketing 0.994 / 0.906, benign flagged 0.15% (1/650), hard
+# negatives 0.25% (1/400). Its writers disguised fewer messages (119 of 680, against about half in dev); plain
+# messages were caught at 0.864 / 0.895, disguised ones at 0.981 / 0.954.
+SHORTFALLS: dict[tuple[str, str], str] = {
+    ("transfer", "recruitment_scam recall"): "0.882 (300/340) on transfer1/ with policy .19",
+}
 
 
-@pytest.fixture(scope="module")
-def report():
-    gold = load_gold(str(CORPUS / "test.labels.jsonl"))
-    predicted = predict(str(CORPUS / "test.events.jsonl"), load_policy(DEFAULT_POLICY))
-    return evaluate(gold, predicted)
+SPLITS = ("test", "transfer")
+_REPORTS: dict[str, object] = {}
+
+
+def report_of(split: str):
+    if split not in _REPORTS:
+        gold = load_gold(str(CORPUS / f"{split}.labels.jsonl"))
+        predicted = predict(str(CORPUS / f"{split}.events.jsonl"), load_policy(DEFAULT_POLICY))
+        _REPORTS[split] = evaluate(gold, predicted)
+    return _REPORTS[split]
 
 
 def measured(report, target: str) -> float:
@@ -50,19 +62,22 @@ def measured(report, target: str) -> float:
     return getattr(report.categories[category], what)
 
 
-@pytest.mark.parametrize("target", [
-    pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=SHORTFALLS[t])) if t in SHORTFALLS else t
-    for t in TARGETS
+@pytest.mark.parametrize("split, target", [
+    pytest.param(split, t, marks=pytest.mark.xfail(strict=True, reason=SHORTFALLS[(split, t)]))
+    if (split, t) in SHORTFALLS else (split, t)
+    for split in SPLITS for t in TARGETS
 ])
-def test_quality_target_on_the_test_split(report, target):
-    value, bound = measured(report, target), TARGETS[target]
+def test_quality_target_on_the_held_out_splits(split, target):
+    value, bound = measured(report_of(split), target), TARGETS[target]
     if "flagged" in target:
         assert value <= bound, f"{target}: {value:.2%} > {bound:.0%}"
     else:
         assert value >= bound, f"{target}: {value:.3f} < {bound}"
 
 
-def test_the_test_split_is_big_and_hard_enough_to_mean_something(report):
+@pytest.mark.parametrize("split", SPLITS)
+def test_the_held_out_splits_are_big_and_hard_enough_to_mean_something(split):
+    report = report_of(split)
     assert report.n >= 600
     assert report.hard_negative_flagged[1] >= 0.4 * report.benign_flagged[1]
     assert all(prf.tp + prf.fn >= 150 for prf in report.categories.values())
