@@ -26,18 +26,17 @@ TARGETS = {
     "benign flagged": 0.01,
     "hard negatives flagged": 0.03,
 }
-# holdout13/: measured 2026-11-29, policy 2026-11-29.19, 1,325 test messages (holdout13/, its first evaluation): every target
-# met; recruitment 1.000 / 0.971, marketing 0.997 / 0.950, benign flagged 0/645, hard negatives 0/400. Better than
-# cross-validation by writer on dev predicts for this policy (0.988 / 0.921, 0.988 / 0.891, 0.57%, 0.84%; README),
-# which is the honest expectation on new writers. The previous splits: holdout12/ (policy .18) missed the benign
-# rate (1.24%, 8/647); holdout11/ (.17) met every target; holdout10/ (.16) missed marketing recall and the benign
-# rate by one message each.
-# transfer1/ (1,330 messages by six writers given other briefs), policy .19, its first evaluation: recruitment
-# 0.990 / 0.882 (300/340: recall under the bound), marketing 0.994 / 0.906, benign flagged 0.15% (1/650), hard
-# negatives 0.25% (1/400). Its writers disguised fewer messages (119 of 680, against about half in dev); plain
-# messages were caught at 0.864 / 0.895, disguised ones at 0.981 / 0.954.
+# Policy 2026-11-29.20 (the .19 operating point, the model retrained with 1,200 plainly worded dev messages added).
+# holdout13/ (1,325 messages), its second evaluation: every target met; recruitment 1.000 / 0.974, marketing
+# 0.997 / 0.956, benign flagged 0/645, hard negatives 0/400 (.19, the first: 1.000 / 0.971, 0.997 / 0.950, 0, 0).
+# Cross-validation by writer on dev predicts 0.988 / 0.916, 0.987 / 0.885, 0.60%, 0.86% (README), the honest
+# expectation; earlier splits: holdout12/ (.18) missed the benign rate (1.24%), holdout11/ (.17) met every target.
+# transfer1/ (1,330 messages by six writers given other briefs), its second evaluation: recruitment 0.993 / 0.888
+# (302/340: recall under the bound), marketing 0.994 / 0.912, benign flagged 0.15% (1/650), hard negatives 0.25%
+# (1/400) (.19, the first: 0.990 / 0.882, 0.994 / 0.906, 0.15%, 0.25%). Its writers disguised fewer messages (119 of
+# 680); plain ones are caught at 0.871 / 0.902, disguised ones at 0.981 / 0.954.
 SHORTFALLS: dict[tuple[str, str], str] = {
-    ("transfer", "recruitment_scam recall"): "0.882 (300/340) on transfer1/ with policy .19",
+    ("transfer", "recruitment_scam recall"): "0.888 (302/340) on transfer1/ with policy .20",
 }
 
 
