@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import train  # noqa: E402
 from workers.commands.evaluate import load_gold, predict  # noqa: E402
-from workers.core.evaluation import evaluate  # noqa: E402
+from workers.core.evaluation import QUALITY_TARGETS, evaluate  # noqa: E402
 from workers.core.policy import load_policy  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "corpus"
@@ -65,11 +65,13 @@ def folds_by_file(ids: list[str], source: dict[str, str], folds: int) -> list[in
     return [fold_of[source[i]] for i in ids]
 
 
-# The six targets of issue #3 (bound, +1 for "at least" / -1 for "at most") and the messages each is measured on in
-# a test split like holdout*/ (340 per category, 650 innocent of which 400 hard negatives): `margins` gives each
-# target's distance from its bound in sampling errors of such a split.
-TARGETS = {"recruitment P": (0.97, 1, 340), "recruitment R": (0.90, 1, 340), "marketing P": (0.95, 1, 340),
-           "marketing R": (0.85, 1, 340), "benign flagged": (0.01, -1, 650), "hard negatives": (0.03, -1, 400)}
+# The six targets of issue #3 (workers.core.evaluation.QUALITY_TARGETS: +1 for "at least" / -1 for "at most") and
+# the messages each is measured on in a test split like holdout*/ (340 per category, 650 innocent of which 400 hard
+# negatives): `margins` gives each target's distance from its bound in sampling errors of such a split.
+TARGETS = {short: (QUALITY_TARGETS[name], sign, n) for short, name, sign, n in (
+    ("recruitment P", "recruitment_scam precision", 1, 340), ("recruitment R", "recruitment_scam recall", 1, 340),
+    ("marketing P", "marketing_spam precision", 1, 340), ("marketing R", "marketing_spam recall", 1, 340),
+    ("benign flagged", "benign flagged", -1, 650), ("hard negatives", "hard negatives flagged", -1, 400))}
 
 
 def margins(values: dict[str, float]) -> dict[str, float]:

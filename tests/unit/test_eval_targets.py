@@ -11,21 +11,13 @@ from __future__ import annotations
 import pytest
 
 from workers.commands.evaluate import load_gold, predict
-from workers.core.evaluation import evaluate
+from workers.core.evaluation import QUALITY_TARGETS, evaluate
 from workers.core.policy import load_policy
 from workers.settings import DEFAULT_POLICY, REPO_ROOT
 
 CORPUS = REPO_ROOT / "tests" / "data" / "corpus"
 
-# target -> (what, bound): precision/recall at least the bound, flagged rates at most it
-TARGETS = {
-    "recruitment_scam precision": 0.97,
-    "recruitment_scam recall": 0.90,
-    "marketing_spam precision": 0.95,
-    "marketing_spam recall": 0.85,
-    "benign flagged": 0.01,
-    "hard negatives flagged": 0.03,
-}
+TARGETS = QUALITY_TARGETS  # target -> bound: precision/recall at least the bound, flagged rates at most it
 # Policy 2026-11-29.20 (the .19 operating point, the model retrained with 1,200 plainly worded dev messages added).
 # holdout13/ (1,325 messages), its second evaluation: every target met; recruitment 1.000 / 0.974, marketing
 # 0.997 / 0.956, benign flagged 0/645, hard negatives 0/400 (.19, the first: 1.000 / 0.971, 0.997 / 0.950, 0, 0).

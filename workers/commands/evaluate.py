@@ -38,6 +38,7 @@ def predict(events_path: str, policy: Policy) -> dict[str, Predicted]:
     freeze_static_heap()
     counters = InMemoryCounters(policy)
     out: dict[str, Predicted] = {}
+    seen: set[str] = set()
     problems: list[str] = []
     with open(events_path, "rb") as fh:
         for number, line in enumerate(fh, start=1):
@@ -48,8 +49,11 @@ def predict(events_path: str, policy: Policy) -> dict[str, Predicted]:
             except DecodeError as exc:
                 problems.append(f"{events_path} line {number}: {type(exc).__name__}: {exc}")
                 continue
-            if ev.event_id in out:
+            if ev.event_id in seen:
                 problems.append(f"{events_path} line {number}: event_id {ev.event_id!r} given twice")
+                continue
+            seen.add(ev.event_id)
+            if problems:  # the corpus will be refused: only its remaining problems are still wanted
                 continue
             analysis = engine.analyze(ev)
             reading = counters.observe_sync([observation(ev, analysis, policy)])[0]
