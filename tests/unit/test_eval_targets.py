@@ -1,7 +1,7 @@
 """Issue #3's quality targets, measured by `modworker eval`'s code on the two held-out splits.
 
 The test split (tests/data/corpus/test.*.jsonl, built from holdout13/) and the transfer split (transfer.*.jsonl,
-built from transfer1/: other writers, other briefs) are read by this test only: nothing is tuned against them.
+built from transfer2/: other writers, other briefs) are read by this test only: nothing is tuned against them.
 A target not met yet on a split is listed in SHORTFALLS with the figure measured, as a strict xfail: the suite
 stays honest about it (the README and the issue say so), and when a change meets it the xfail turns into a
 failure that asks for the entry to be removed.
