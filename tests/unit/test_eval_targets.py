@@ -18,17 +18,20 @@ from workers.settings import DEFAULT_POLICY, REPO_ROOT
 CORPUS = REPO_ROOT / "tests" / "data" / "corpus"
 
 TARGETS = QUALITY_TARGETS  # target -> bound: precision/recall at least the bound, flagged rates at most it
-# Policy 2026-11-29.20 (the .19 operating point, the model retrained with 1,200 plainly worded dev messages added).
-# holdout13/ (1,325 messages), its second evaluation: every target met; recruitment 1.000 / 0.974, marketing
-# 0.997 / 0.956, benign flagged 0/645, hard negatives 0/400 (.19, the first: 1.000 / 0.971, 0.997 / 0.950, 0, 0).
-# Cross-validation by writer on dev predicts 0.988 / 0.916, 0.987 / 0.885, 0.60%, 0.86% (README), the honest
-# expectation; earlier splits: holdout12/ (.18) missed the benign rate (1.24%), holdout11/ (.17) met every target.
-# transfer1/ (1,330 messages by six writers given other briefs), its second evaluation: recruitment 0.993 / 0.888
-# (302/340: recall under the bound), marketing 0.994 / 0.912, benign flagged 0.15% (1/650), hard negatives 0.25%
-# (1/400) (.19, the first: 0.990 / 0.882, 0.994 / 0.906, 0.15%, 0.25%). Its writers disguised fewer messages (119 of
-# 680); plain ones are caught at 0.871 / 0.902, disguised ones at 0.981 / 0.954.
+# Policy 2026-11-29.21 (the model retrained on 29,808 dev messages; review bar 0.56, 0.61 in direct messages: the
+# operating point cross-validation's rule picks, README).
+# holdout13/ (1,325 messages), its fourth evaluation: every target met; recruitment 1.000 / 0.965, marketing
+# 0.994 / 0.956, benign flagged 0/645, hard negatives 0/400 (.20: 1.000 / 0.974, 0.997 / 0.956, 0, 0; .19, the
+# first: 1.000 / 0.971, 0.997 / 0.950, 0, 0). Cross-validation by writer on dev predicts 0.988 / 0.918, 0.987 /
+# 0.888, 0.61%, 0.87% (README), the honest expectation.
+# transfer2/ (1,328 messages by six writers given six other briefs), its second evaluation (the first ran at review
+# 0.54 by a slip, README: 0.997 / 0.891, 0.990 / 0.873, the same rates): recruitment 0.997 / 0.891 (303/340: recall
+# under the bound), marketing 0.990 / 0.870, benign flagged 0.46% (3/649), hard negatives
+# 0.75% (3/400). Its writers disguised few messages (112 of 679): plain recruitment offers are caught at 0.874,
+# disguised ones at 1.000 (47/47); English recruitment 0.862. (transfer1/, the former transfer split, now dev, missed
+# the same target: 0.882 with .19, 0.888 with .20.)
 SHORTFALLS: dict[tuple[str, str], str] = {
-    ("transfer", "recruitment_scam recall"): "0.888 (302/340) on transfer1/ with policy .20",
+    ("transfer", "recruitment_scam recall"): "0.891 (303/340) on transfer2/ with policy .21",
 }
 
 
