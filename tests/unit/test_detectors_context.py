@@ -57,6 +57,28 @@ def test_reported_speech_damps():
 
 
 @pytest.mark.parametrize("text", [
+    "Someone messaged me offering $300 a day to like videos, is that real?",
+    "A guy on Telegram offered me 500 to rent out my WhatsApp",
+    "Someone in the alumni group keeps posting 'forward this to your Moments, 80 a day'",
+    "Someone in a Facebook group wants to rent my old account for $50/week",
+    "我收到短信说帮忙做任务日结三百",
+])
+def test_reports_of_what_someone_offered_damp(text):
+    assert weights(WarningContext(), text).get("context.reported_speech", 0) < 0
+
+
+@pytest.mark.parametrize("text", [
+    "I need someone to help me pass the real-name verification, I pay 500",  # the scammer asking
+    "yo, someone's buying aged accounts for $60, I can hook you up",  # a broker
+    "someone wants to rent your account, dm me",
+    "We're offering $100 to users who help complete KYC for new members",  # the offer itself
+    "你收到短信后把验证码发我就行，事后请你吃饭",  # the code the scammer wants
+])
+def test_a_scammers_own_someone_is_no_report(text):
+    assert "context.reported_speech" not in weights(WarningContext(), text)
+
+
+@pytest.mark.parametrize("text", [
     "据报道，警方破获一起刷单诈骗案",
     "The police arrested 30 people running a fake job scam promising $500 a day",
 ])
@@ -108,6 +130,31 @@ def test_employer_context_needs_a_workplace():
     assert found["context.workplace"] < 0 and found["context.benefits"] < 0
     assert weights(EmployerContext(), "兼职打字员，¥10/hour，日结") == {}  # hourly pay alone is no employer
     assert weights(EmployerContext(), "remote job 月薪¥12000 无需interview 在家做") == {}  # negated interview
+
+
+@pytest.mark.parametrize("text", [
+    # a fee before the work: no employer charges one
+    "恭喜您通过面试！入职前需缴纳工装及工牌费用158元，请于今天18:00前转账至财务",
+    "NOW HIRING: Remote Customer Support. Pay: $25/hr. After the interview you need to pay $75 for a background check",
+    # a CV the person is told about, not asked for
+    "Hi, we reviewed your resume on the job site and you're shortlisted for a remote assistant position, $800/week",
+    "您好，看到您在求职平台上的简历，我们这边有一个网络兼职的岗位，每天只需一小时，日结200元",
+    # an interview in a chat app
+    "Position: online assistant, $45/hr, part-time. Interviews via Telegram with our HR manager",
+    "POSITION: Virtual Assistant. PAY: $28/hour. STEPS: 1) Chat interview 2) Receive offer",
+])
+def test_fake_recruiters_cues_are_no_employer(text):
+    assert weights(EmployerContext(), text) == {}
+
+
+@pytest.mark.parametrize("text", [
+    "We're hiring baristas, $18/hr plus tips. Send your resume to jobs@beanhouse.com or walk in at 12 Main St",
+    "门店招收银员，时薪22元，有意者带简历到店面试，地址：湖滨路66号",
+    "Thanks for applying for the cashier job! Your interview is on Monday 10am at our office. No fees at any stage.",
+    "Warehouse job: video interview next week, then an on-site day. We pay $21 hourly, benefits from day one.",
+])
+def test_real_employers_still_damp(text):
+    assert weights(EmployerContext(), text).get("context.workplace", 0) < 0
 
 
 # --- context when only the text model flags a message ----------------------------------------------------------

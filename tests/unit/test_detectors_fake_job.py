@@ -30,3 +30,11 @@ def test_fake_jobs_are_caught(text):
 ])
 def test_real_employers_and_reports_are_allowed(text):
     assert LABEL not in labels(text)
+
+
+def test_a_reviewed_resume_is_no_review_task():
+    # "review" guards the subtypes that pay for reviews (order brushing); "we reviewed your resume" is none
+    found = FakeJob().detect(ctx("Hi, we reviewed your resume and you are shortlisted for a remote assistant position "
+                                 "from home, $800/week."))
+    assert [f.rule_id for f in found] == ["fake_job.easy_money_job"]
+    assert FakeJob().detect(ctx("Remote job from home: write 5 reviews a day on Amazon, $300/week.")) == []

@@ -47,7 +47,7 @@ LEX = Lexicon({
     ),
     "earn": "earn|make money|赚钱|赚",
     "other_task": (
-        "转发|发圈|代发|刷单|点赞|关注|好评|收号|租号|出租|辅助|解封|扫码|验证|认证|post|repost|share|like\\b|likes|follow|review|"
+        "转发|发圈|代发|刷单|点赞|关注|好评|收号|租号|出租|辅助|解封|扫码|验证|认证|post|repost|share|like\\b|likes|follow|reviews?\\b|reviewer|"
         "rent\\b|verif|scan"
     ),
     "job": (

@@ -32,11 +32,17 @@ LEX = Lexicon({
     "reassurance": "不是骗|不骗|并非骗|没骗|not a scam|no scam|not scam",
     "reported_speech": (
         "有人加我|有人让我|有人找我|有人问我|有人私信|有人私聊|有人给我|有人冒充|有人盗用|有人在|有人喺|有人说|有人话|有人发|"
-        "有人问|有人 dm|有人dm|有人 pm|有个人|收到短信|收到消息|收到一条|收到一个|收到这种|收到过|看到有人|看到一个|看到这个|"
-        "网上看到|在网上看到|大家评评|帮忙看看|我朋友说|朋友介绍|someone|somebody|a guy\\b|got a text|got an email|got offered|"
+        "有人问|有人 dm|有人dm|有人 pm|有个人|收到短信(?<!你收到短信)(?<!您收到短信)|收到消息|收到一条|收到一个|收到这种|收到过|"
+        "看到有人|看到一个|看到这个|网上看到|在网上看到|大家评评|帮忙看看|我朋友说|朋友介绍|got a text|got an email|got offered|"
         "people are posting|people keep|they keep|saw this|screenshot attached|screenshot from|messages you as|"
-        "was offered|"
-        "offering|lured"
+        "was offered|offered me|offering me|offered us|offering us|lured|"
+        # what someone did to the writer, not "I need someone to ..." or "someone's paying $100 for accounts" (the
+        # scammer's own request), nor "we're offering" (the offer itself)
+        "(?:someone|somebody|a guy|some guy|this guy|a stranger|a lady|a woman|a man|a girl)"
+        "(?: (?:in|on|from) [^.!?,\\n]{1,25}?)?(?: just| keeps?| kept| has been| had| is| was)? (?:asked|asking|offered|"
+        "offering|messaged|messaging|texted|texting|dm'?d|dmed|dming|pm'?d|sent|sending|told|telling|added|adding|"
+        "contacted|called|calling|posted|posting|said|saying|tried|trying|approached|reached|wanted|"
+        "wants? to (?:rent|buy|borrow|use|pay) (?:my|me))"
     ),
 }, triggers=())
 
