@@ -103,6 +103,9 @@ def test_news_damps(text):
     "有人叫我帮他在Shopee刷单，先下单再退款，说佣金百分之十，这是 legit 的吗？",
     "这个『居家手工活，材料包押金198』是真的工厂吗？",
     "朋友让我把微信号租给他用一个月，给五百，这样有问题吗",
+    "想问一下大家，群里那个日结兼职靠谱吗",
+    "Quick question: my aunt got a text about a part-time job paying $300 a day",
+    "Should I report this? A stranger offered me 50 a day to rent my WhatsApp",
 ])
 def test_questions_damp(text):
     assert weights(QuestionContext(), text)["context.question"] <= -0.5
@@ -114,6 +117,15 @@ def test_questions_damp(text):
     "Hi, sorry wrong number 😅 but do you know anything about crypto? My uncle's platform doubled my money",
     "要不要试试？一单一结，做完就提现",
     "还在犹豫什么？名额只剩三个，错过就没有了，私我",
+    # generic openers that ask the reader about the reader
+    "想問下你有冇興趣幫我哋轉發廣告？每條$20，做完即刻過數",
+    "你好，想问问你有没有闲置的抖音号，我们租过来用，一天给你二十块",
+    "Quick q: are you open to a remote role? Commission 0.5% per task, paid daily",
+    "Quick question — do you use Instagram? We're hiring people to post our sponsored content, $20/post",
+    "Does anyone here need a part time? You like posts and they pay 3 each, about 200 a day",
+    "You just post their products on your status and get paid 3000 each day. Should I add you to the group?",
+    "有偿求助！帮忙辅助微信注册，扫个码就行，一次50元",
+    "necesitamos promotoras para publicar en sus stories, $8 por story, part-time job desde casa",
 ])
 def test_scam_openers_are_no_questions(text):
     assert "context.question" not in weights(QuestionContext(), text)
