@@ -15,6 +15,7 @@ from workers.core.detectors.account_rental import LABEL, AccountRental
     "Rent your WhatsApp / WeChat for 24h, earn $15. We just need the login code.",
     "anyone got spare QQ accounts? paying 20 each",
     "長期收號 微信/QQ/抖音 閒置帳號都收，當天結款",
+    "Hey, can we borrow your account for a few days? It's for customer service replies only. $20 a day, returned after.",
 ])
 def test_account_trades_are_caught(text):
     assert sum(f.weight for f in AccountRental().detect(ctx(text)) if f.label == LABEL) >= 0.35

@@ -14,6 +14,8 @@ from workers.core.detectors.paid_posting import LABEL, PaidPosting
     "每天帮我转发几条广告到你的群里，一个群2元，当天结",
     "Earn ¥20/day just reposting ads on your WeChat Moments, paid daily",
     "招聘发圈员，每天两条，5元/条，周结",
+    "my team is looking for girls to post photos on your insta stories, $12 per story, paid daily",
+    "Pls share this to your status and get ₹50 paytm cashback instantly, paid daily",
 ])
 def test_paid_posting_offers_are_caught(text):
     assert sum(f.weight for f in PaidPosting().detect(ctx(text)) if f.label == LABEL) >= 0.4

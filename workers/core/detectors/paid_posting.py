@@ -24,7 +24,8 @@ LEX = Lexicon({
         "朋友圈推广(?!员)|群推广|社群推广|分享到[^，。！？!?\\n]{0,10}(?:群|朋友圈)|"
         # English: the verb with what is posted ("post our ads", "share links in groups", "forward it")
         "(?:re-?post|post|share|shar|forward)(?:ing|ed|es|s|e)?[^.!?\n]{0,25}(?:ads?\\b|广告|promo|posts?\\b|content|"
-        "links?\\b|msg|message|giveaway|moments?|timeline|groups?\\b|it\\b)|posting job|posting gig|paid posting"
+        "links?\\b|msg|message|giveaway|moments?|timeline|groups?\\b|it\\b|status|stor(?:y|ies)\\b|feed\\b|wall\\b)|"
+        "posting job|posting gig|paid posting"
     ),
     "role": "发圈员|转发员|代发员|推广员|转发大使|分享员|社群分享|poster\\b|brand ambassador|广告位",
     "pay_word": PAY_WORDS + "|赚钱|按条|按天|get ¥",
