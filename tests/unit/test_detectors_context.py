@@ -52,6 +52,17 @@ def test_a_scammers_reassurance_is_no_warning():
     assert "context.warning" not in weights(WarningContext(), "帮忙转发一下 给你十块 放心不是骗子")
 
 
+@pytest.mark.parametrize("text", [
+    "New in town 🔥 real pics, no fake. incall/outcall available 24/7, 兼职",
+    "哥，今晚需要按摩吗？🈚️套路 🈶照片 可以看了再定，兼职妹妹",
+    "Dating for adults only 18+, no fake profiles, meet in 1 hour, part-time girls",
+    "男士專屬紓壓館，女師傅手法細膩，有特別加值項目，兼職",  # 別加 inside 特別加值
+    "我这有日本带回来的减肥药，一天一粒完全不饿，要不要帮你订一瓶？兼职代购",  # 不要帮 inside 要不要帮
+])
+def test_spammers_reassurance_and_offers_are_no_warning(text):
+    assert "context.warning" not in weights(WarningContext(), text)
+
+
 def test_reported_speech_damps():
     assert weights(WarningContext(), "有人让我租微信号给他，一天给80")["context.reported_speech"] < 0
 
