@@ -15,6 +15,9 @@ from workers.core.detectors.fraud_drainage import LABEL, FraudDrainage
     "Congratulations!! You've been selected to win an iPhone 15 Pro, claim within 24h → bit.ly/win-ip15x",
     "hey stranger, got a quick way to double your money this week, no joke. interested?",
     "进群抢红包，每天不定时发，群满即止，群号看我朋友圈",
+    # "fund recovery": the second fraud on the same victims, its talk of scams no warning
+    "Lost money to a crypto scam? Our certified recovery agents got back $2.3M for clients. Contact Agent Mark on WhatsApp",
+    "被詐騙的錢可以追回來！專業律師團隊，先追回後收費，不成功不收費，加Line：zhuihui66",
 ])
 def test_drainage_is_caught(text):
     assert sum(f.weight for f in FraudDrainage().detect(ctx(text)) if f.label == LABEL) >= 0.3
@@ -28,6 +31,8 @@ def test_drainage_is_caught(text):
     "昨天看了个纪录片讲澳门赌场的历史，挺有意思的",
     "有人在群里发“跟着老师买币，一周翻倍”，我叔叔已经投了2万，这还能要回来吗？",
     "我们家族群今年除夕抢红包，外婆一个人包了二十个",
+    "PSA: people DMing members as a 'recovery agency' that will get back crypto lost to scams are scammers too. Don't reply",
+    "凡是说“帮你把被骗的钱追回来”“律师团队代追回损失”的，都是二次诈骗！真正要追回只能报警",
 ])
 def test_everyday_money_talk_and_questions_are_allowed(text):
     assert LABEL not in labels(text)

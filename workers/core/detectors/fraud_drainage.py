@@ -5,7 +5,9 @@ Illicit offers ("百家乐", "黑户秒下款", "信用卡代还", "红包群", 
 loan, a lottery, stocks, crypto) is weak and grows with each distinct topic cue and with the hooks that make
 it a trap: a promise no honest offer makes ("稳赚不赔", "no credit check"), a pull to a private channel ("拉你
 进群", "DM me", "invite link"), a stranger's opener ("sorry, wrong chat"). A prize is everyday (raffles, lucky
-draws) until it must be claimed through a link, an agent or a small payment.
+draws) until it must be claimed through a link, an agent or a small payment. "Recovering" money lost to a scam
+through an agent one contacts ("our recovery experts got back $2.3M, DM me", 「被骗可以追回，加V详谈」) is the
+second fraud on the same victims; warnings about it are damped by the warning context like any other.
 """
 from __future__ import annotations
 
@@ -65,7 +67,14 @@ LEX = Lexicon({
         "text [a-z]{1,8} to|register|link in"
     ),
     "opener": "accidentally added|wrong chat|wrong number|sorry for the random|sorry to bother|hey stranger|之前在群里",
-}, triggers=("illicit", "topic", "prize", "weak_topic", "promise"))
+    # "recovering" money lost to a scam, for a fee: the second fraud on the same victims
+    "recovery": (
+        "recover(?:y|ed|ing|s)?[^.!?\\n]{0,30}(?:funds?\\b|money|losses|crypto|bitcoin|btc\\b|usdt\\b|what you lost|"
+        "your lost|lost)|(?:funds?|assets?|crypto|money|scam|bitcoin|btc) recovery|recovery (?:agents?|experts?|team|"
+        "specialists?|company|services?|desk|bureau|unit|hackers?|lawyers?|firm)|get (?:your|ur) (?:money|funds|crypto) back|"
+        "追回|挽回损失|找回(?:被骗|损失)"
+    ),
+}, triggers=("illicit", "topic", "prize", "weak_topic", "promise", "recovery"))
 
 
 class FraudDrainage(TopicDetector):
@@ -81,6 +90,8 @@ class FraudDrainage(TopicDetector):
 
         if "illicit" in hits:
             add("illicit_offer", 0.5, "illicit")
+        if "recovery" in hits and "pull" in hits:
+            add("recovery_offer", 0.45, "recovery")
         prize = "prize" in hits
         n = len(hits.get("topic", ())) + prize + 0.5 * len(hits.get("weak_topic", ()))
         if n >= 1:

@@ -5,12 +5,14 @@ Scam openers are questions too ("有没有人想赚点零花？", "你的QQ还�
 about crypto?", the classic opener of investment drainage): only questions about legitimacy, risk or advice
 count. Generic openers ("想问", "问一下", "quick question", "does anyone", "should I") do not count when they ask
 the reader about the reader ("想问你有没有闲置的微信号", "quick q: are you open to a remote role?", "does anyone here
-need a part time?", "should I add you to the group?"), nor does a paid request for help ("有偿求助").
+need a part time?", "should I add you to the group?"), nor does a paid request for help ("有偿求助"), nor the bait of a
+"fund recovery" pitch ("lost money to a scam? our recovery agents...": warning_context's `recovery_pitch`).
 """
 from __future__ import annotations
 
 from workers.core.detectors.base import Context, Lexicon, emit
 from workers.core.detectors.kinds import CueDetector
+from workers.core.detectors.warning_context import LEX as WARNING_LEX
 from workers.core.findings import Finding
 
 NAME = "question_context"
@@ -49,6 +51,6 @@ class QuestionContext(CueDetector):
 
     def find(self, ctx: Context, hits: dict) -> list[Finding]:
         spans = hits.get("question")
-        if not spans:
+        if not spans or "recovery_pitch" in WARNING_LEX.hits(ctx):  # "lost money to a scam? our agents..." is bait
             return []
         return [emit(NAME, ctx, "context.question", None, -0.5 if len(spans) == 1 else -0.7, spans[0])]

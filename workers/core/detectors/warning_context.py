@@ -2,7 +2,8 @@
 them: people quoting a scam to warn friends must not be punished.
 
 Label-less, negative weight (damping); a second warning cue damps more. Scammers' own reassurance ("不是骗子",
-"not a scam", "不做违法的事") is not a warning.
+"not a scam", "no fake", "不玩套路") is not a warning, nor is a "fund recovery" pitch's talk of scams ("lost money to a
+scam? our recovery experts...", 「先追回后收费」).
 """
 from __future__ import annotations
 
@@ -33,6 +34,13 @@ LEX = Lexicon({
         "不是骗|不骗|并非骗|没骗|not a scam|no scam|not scam|no fake|not fake|不玩套路|没有套路|无套路|绝无套路|"
         "no bots|no catfish"
     ),
+    # a "fund recovery" pitch speaks of scams to the victims it courts: its warning words are the bait
+    "recovery_pitch": (
+        "our (?:certified |licensed |professional )?(?:recovery|legal|forensics?|blockchain forensics?) (?:team|agents?|"
+        "experts?|specialists?|lawyers?)|(?:i am|i'm) a (?:licensed |certified |professional )?(?:crypto |asset |fund )?"
+        "recovery|先追回后|不成功不收费|成功后再收费|专业(?:追损|追回|律师)团队|free (?:case review|consultation)|"
+        "she can help you|he can help you|helped me recover|recovered my"
+    ),
     "reported_speech": (
         "有人加我|有人让我|有人找我|有人问我|有人私信|有人私聊|有人给我|有人冒充|有人盗用|有人在|有人喺|有人说|有人话|有人发|"
         "有人问|有人 dm|有人dm|有人 pm|有个人|收到短信(?<!你收到短信)(?<!您收到短信)|收到消息|收到一条|收到一个|收到这种|收到过|"
@@ -61,6 +69,8 @@ class WarningContext(CueDetector):
         reassurance = hits.get("reassurance", [])
         if reassurance:  # "不是骗子": drop warning words inside the reassurance
             warnings = [w for w in warnings if not any(s <= w[0] < e for s, e in reassurance)]
+        if "recovery_pitch" in hits:
+            warnings = []
         if warnings:
             out.append(emit(NAME, ctx, "context.warning", None, -0.6 if len(warnings) == 1 else -0.8, warnings[0]))
         if "reported_speech" in hits:
