@@ -12,6 +12,18 @@ def test_default_policy_loads_with_a_version_and_thresholds_for_every_surface():
     assert set(policy.thresholds) == {"moments", "group", "direct"}
 
 
+def test_every_counter_acts_on_its_own_where_it_is_meant_to():
+    # The operating point moves the review bars (README, "Detection quality"); a counter weight left under them
+    # silently stops the counter from acting on its own (5 accounts promoting one WeChat ID would be allowed).
+    policy = load_policy(DEFAULT_POLICY)
+    group, direct, c = policy.thresholds["group"], policy.thresholds["direct"], policy.counters
+    assert group == policy.thresholds["moments"]
+    assert c.repeats.weight >= group["review"]
+    for counter in (c.campaign, c.handle_spread, c.hourly, c.group_fanout, c.dm_fanout):
+        assert direct["review"] <= counter.weight < group["limit"]
+    assert c.burst.weight >= group["limit"]
+
+
 def test_action_is_the_harshest_threshold_reached_and_allowlist_wins():
     policy = parse_policy({
         "version": "t1",
