@@ -37,12 +37,13 @@ LEX = Lexicon({
         "your cv has|your resume has|看到您|看到你|收到了?您|收到了?你|您投递|你投递|您投的|你投的|您的简历|你的简历|初筛"
     ),
     "chat_interview": (
-        "(?:interview|面试|面試)[^.!?\\n，。！？]{0,20}(?:telegram|whatsapp|signal|wechat|微信|line\\b|chat)|"
-        "(?:text|chat|telegram|whatsapp|signal|wechat|微信) ?(?:interview|面试|面試)"
+        "(?:interview|面试)[^.!?\\n，。！？]{0,20}(?:telegram|whatsapp|signal|wechat|微信|line\\b|chat)|"
+        "(?:text|chat|telegram|whatsapp|signal|wechat|微信) ?(?:interview|面试)"
     ),
 }, triggers=())
-_CV = ("resume", "cv", "简历", "簡歷")
-_INTERVIEW = ("interview", "面试", "面試")
+# the normalized text is simplified Chinese, lower case, without separators between CJK characters
+_CV = ("resume", "cv", "简历")
+_INTERVIEW = ("interview", "面试")
 
 
 class EmployerContext:
@@ -60,8 +61,7 @@ class EmployerContext:
             return []
         cold, chat = "cold_cv" in hits, "chat_interview" in hits
         workplace = [(s, e) for s, e in hits.get("workplace", ()) if not negated(text, s)
-                     and not (cold and text[s:e].replace(" ", "") in _CV)
-                     and not (chat and text[s:e].replace(" ", "") in _INTERVIEW)]
+                     and not (cold and text[s:e] in _CV) and not (chat and text[s:e] in _INTERVIEW)]
         if not workplace:
             return []
         out = [emit(NAME, ctx, "context.workplace", label, -0.25, workplace[0]) for label in LABELS]
