@@ -27,6 +27,13 @@ def test_accents_dropped_from_latin_letters_and_pinyin():
     check("e\u0301asy", "easy")  # decomposed accent
 
 
+def test_letters_with_a_stroke_lose_it_like_accents():
+    norm = check("PØST 3 ads, Łike & share", "post 3 ads, like & share")
+    assert original_of(norm, "post") == "PØST"
+    check("pøst on your møments", "post on your moments")
+    check("đaily ħelp", "daily help")
+
+
 def test_full_width_punctuation_becomes_ascii():
     check("好的，明天见！", "好的,明天见!")
     norm = check("你好？", "你好?")

@@ -60,6 +60,9 @@ _OVERRIDES: dict[int, str] = {
     **{0x3220 + i: c for i, c in enumerate("一二三四五六七八九十")},  # ㈠..㈩
     0x25CB: "〇", 0x25EF: "〇",  # ○ ◯ written for zero
     0x1F6E9: "✈", 0x1F6EB: "✈", 0x1F6EC: "✈",  # 🛩 🛫 🛬
+    # Latin letters with a stroke, which NFKD does not split into a letter and a mark, lose it as accents do:
+    # "pøst" -> "post", "łike" -> "like" (as "ö" and "é" already become "o" and "e")
+    0x00D8: "o", 0x00F8: "o", 0x0141: "l", 0x0142: "l", 0x0110: "d", 0x0111: "d", 0x0126: "h", 0x0127: "h",
     **_SPACES,
 }
 
