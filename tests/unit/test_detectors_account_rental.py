@@ -16,6 +16,7 @@ from workers.core.detectors.account_rental import LABEL, AccountRental
     "anyone got spare QQ accounts? paying 20 each",
     "長期收號 微信/QQ/抖音 閒置帳號都收，當天結款",
     "Hey, can we borrow your account for a few days? It's for customer service replies only. $20 a day, returned after.",
+    "We are leasing personal LinkedIn profiles for outreach. $300/month per profile, you keep ownership.",
 ])
 def test_account_trades_are_caught(text):
     assert sum(f.weight for f in AccountRental().detect(ctx(text)) if f.label == LABEL) >= 0.35
@@ -31,6 +32,7 @@ def test_account_trades_are_caught(text):
     "你那个 iPad 还用吗？我妈想看剧，借她两周行不行",
     "New guild rules: be kind, no selling accounts, no boosting. Raids every Friday 9pm, DM me to join",
     "本群只交流攻略，不收号不卖号，想组队的私聊群主",
+    "Our car lease ends in March, thinking of leasing a hybrid next. Any profiles of good dealers?",
 ])
 def test_warnings_news_questions_and_chat_are_allowed(text):
     assert LABEL not in labels(text)

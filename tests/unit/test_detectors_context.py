@@ -148,6 +148,22 @@ def test_family_damps_verification_only():
     assert FamilyContext().detect(ctx("妈，周末回家吃饭")) == []  # no verification, nothing to damp
 
 
+@pytest.mark.parametrize("text", [
+    "hi 姐姐 sorry 打扰，我微信被限制了，要好友辅助验证，帮我扫一下码吧",
+    "阿姨您好，我是您邻居的朋友，我的号要辅助解封，您帮忙扫个码可以吗",
+    "宝妈们有空的帮忙做个人脸认证，一次给80",
+])
+def test_a_strangers_form_of_address_is_no_family(text):
+    assert "context.kin" not in {f.rule_id for f in FamilyContext().detect(ctx(text))}
+
+
+def test_a_family_cue_after_a_negation_does_not_damp():
+    assert "context.official_process" not in {f.rule_id for f in FamilyContext().detect(ctx(
+        "帮忙做个人脸认证，无需银行卡，一次给80"))}
+    assert "context.official_process" in {f.rule_id for f in FamilyContext().detect(ctx(
+        "爸爸的手机银行要重新做实名认证，官方APP的流程"))}
+
+
 def test_employer_context_needs_a_workplace():
     found = weights(EmployerContext(), "餐厅招兼职洗碗，每晚130，当天结，地址：湖滨路66号，时薪制")
     assert found["context.workplace"] < 0 and found["context.benefits"] < 0

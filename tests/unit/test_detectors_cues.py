@@ -48,6 +48,24 @@ def test_urgency_low_effort_and_fee():
 
 
 @pytest.mark.parametrize("text", [
+    "Remote data annotation, $25/hr, start tomorrow. Just a small registration fee.",
+    "Translation job, RM1 per line. Test fee RM40 to confirm your level, refunded after you pass.",
+    "Hotel front desk in Malaysia, no experience needed. The agent fee is 3000 and covers your visa.",
+    "Assistant role, 600 weekly. One-time training fee, then you start.",
+])
+def test_a_fee_named_as_such_in_english_is_a_fee(text):
+    assert "fee.upfront" in rules(UpfrontFee(), text)
+
+
+@pytest.mark.parametrize("text", [
+    "Typing job from home, daily pay, free training, no fee at all",  # negated
+    "Data entry job, $25/hr, paid weekly, we cover all costs",  # no fee named
+])
+def test_a_job_without_a_named_fee_has_none(text):
+    assert "fee.upfront" not in rules(UpfrontFee(), text)
+
+
+@pytest.mark.parametrize("text", [
     "打字员日结，无需交押金，不收任何费用",
     "Typing job, no fees, no deposit",
 ])

@@ -16,6 +16,7 @@ from workers.core.detectors.paid_posting import LABEL, PaidPosting
     "招聘发圈员，每天两条，5元/条，周结",
     "my team is looking for girls to post photos on your insta stories, $12 per story, paid daily",
     "Pls share this to your status and get ₹50 paytm cashback instantly, paid daily",
+    "I send you a message, you paste it in any 10 groups you're in. 2 dollars a group, paid daily",
 ])
 def test_paid_posting_offers_are_caught(text):
     assert sum(f.weight for f in PaidPosting().detect(ctx(text)) if f.label == LABEL) >= 0.4
@@ -29,6 +30,7 @@ def test_paid_posting_offers_are_caught(text):
     "大家注意！有人私信说'帮发朋友圈赚钱日结'，这是诈骗，别信！",
     "央视曝光代发广告黑产链条：以发一条朋友圈赚5元为诱饵收集微信号",
     "家族群里发红包啦，快来抢",
+    "Can someone paste the meeting link in the parents group? I'm driving",
 ])
 def test_everyday_forwarding_and_warnings_are_allowed(text):
     assert LABEL not in labels(text)

@@ -19,7 +19,8 @@ _ACC = f"(?:微信号?|v信|vx|qq号?|q号|微号|账号|帐号|号|{APPS})"
 LEX = Lexicon({
     "jargon": (
         f"收号|租号|买号|卖号|(?:收|出租|租|回收|收购|借用)(?:闲置|老|旧|实名|个人)?{_ACC}|{_ACC}(?:出租|借用|回收|托管|都收|全收|我收)|"
-        f"(?:rent|renting|buy|buying|sell|selling|lend|borrow|borrowing)(?: [a-z-]{{1,10}}){{0,3}} (?:{APPS}|accounts?|accts?)\\b|"
+        f"(?:rent|renting|buy|buying|sell|selling|lend|borrow|borrowing|lease|leasing)(?: [a-z-]{{1,10}}){{0,3}} "
+        f"(?:{APPS}|accounts?|accts?|profiles?)\\b|"
         "account rental|accounts? for (?:cash|sale)"
     ),
     "account": (
@@ -29,7 +30,7 @@ LEX = Lexicon({
     "acquire": (
         "高价收|收购|回收|长期收|急收|都收|全收|我收|收了|租用|出租|租给|租我|租金|日租|借用|借给我|借我|卖给我|卖我|想买|"
         "托管|变现|卖不卖|卖吗|出个价|我出\\d|rent\\b|renting|rental|buy\\b|buying|sell\\b|selling|lend\\b|trade\\b|"
-        "borrow\\b|borrowing"
+        "borrow\\b|borrowing|lease\\b|leasing"
     ),
     "price": (
         "价格|价位|报价|加价|价高|收价|多少钱|paying|pay more|quote\\b|each\\b|每个|一套|一年号|"

@@ -23,10 +23,10 @@ LEX = Lexicon({
         "实名代认|代认|代验|认证|验证(?!码)|收验证码|verify|verification|verifier|"
         "(?:帮忙?|help|微信|wechat|qq) ?(?:unlock|unblock|unban|unfreeze)|"
         "(?:unlock|unblock|unban|unfreeze)[a-z]{0,3}[^.!?\\n]{0,15}(?:accounts?|wechat|微信|qq|号|help|specialist)|"
-        "face (?:scan|verif|recognition|id)|real-?name|receive (?:the )?(?:code|otp)|login code|otp\\b"
+        "face (?:scan|verif|recognition|id)|real-?name|receive (?:the )?(?:code|otp)|login code|otp\\b|vouch"
     ),
     # scanning a QR code for someone (not "扫码进群", scanning to join a group)
-    "scan": "扫(?:个|一下|一个|下)?码(?![进加入领关下购支付])|扫一下|scan (?:a |the )?qr|scan\\b|qr code",
+    "scan": "扫(?:个|一下|一个|下)?码(?![进加入领关下购支付])|扫一下|scan (?:a |the )?qr|scan\\b|scanning (?:my|the|this|a) (?:qr|code)|qr code",
     "recruit": (
         "兼职|招(?!呼)|接单|派单|单子|收人|大量|长期|做[^，。！？!?\\n]{0,4}的进来|帮陌生人|帮别人|帮人|帮新人|帮新号|帮新用户|"
         "帮客户|帮商户|帮公司|替人|陌生人|part-time|part time|side job|job\\b|helper|specialist|wanted|strangers?|"

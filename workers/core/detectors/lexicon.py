@@ -67,7 +67,7 @@ ACCOUNT_OBJ = (
 
 # close relatives and people one knows (identity verification among family is not a scam)
 KIN = (
-    "妈|爸|奶奶|爷爷|外婆|外公|姥姥|姥爷|老婆|老公|儿子|女儿|闺女|孙子|孙女|舅舅|舅妈|姑姑|姑妈|阿姨|叔叔|二叔|小姑|"
+    "妈(?<!宝妈)|爸|奶奶|爷爷|外婆|外公|姥姥|姥爷|老婆|老公|儿子|女儿|闺女|孙子|孙女|舅舅|舅妈|姑姑|姑妈|阿姨|叔叔|二叔|小姑|"
     "姨妈|大姨|小姨|哥哥|姐姐|弟弟|妹妹|表姐|表哥|堂哥|室友|阿嬷|阿公|阿妈|阿爸|家族群|家里人|家人(?!们)|"
     "mom\\b|mum\\b|dad\\b|mother|father|grandma|grandpa|granny|auntie|aunt\\b|uncle|sis\\b|sister|brother|daughter|"
     "son\\b|husband|wife|roommate|landlord|family"
@@ -87,7 +87,11 @@ FEE = (
     rf"(?:{FEE_VERB})[^。！？!?\n]{{0,8}}(?:{FEE_NOUN})|(?:{FEE_NOUN})[^。！？!?\n]{{0,3}}(?:{MONEY})|"
     rf"(?:先交|先缴|先付|需先|需要先|先购买|先买)[^。！？!?\n]{{0,12}}(?:{MONEY})|"
     rf"[¥$] ?\d[\d,.]{{0,6}}[^。！？!?\n]{{0,4}}(?:{FEE_NOUN})|\d[\d,.]{{0,6}} ?元[^。！？!?\n]{{0,4}}(?:{FEE_NOUN})|"
-    rf"(?:交|缴|付)[^。！？!?\n]{{0,3}}(?:{FEE_NOUN})"
+    rf"(?:交|缴|付)[^。！？!?\n]{{0,3}}(?:{FEE_NOUN})|"
+    # English fees named as such: "just a small registration fee", "test fee RM40", "the agent fee is 3000"
+    r"(?:small|one-time|one time|refundable|minimal|nominal|token|tiny|little) (?:[a-z]{3,12} )?fees?\b|"
+    r"(?:registration|training|test|agent|agency|activation|placement|kit|uniform|admin|verification) fees?\b|"
+    rf"fees? (?:is|of|costs?|=) (?:only |just )?(?:{MONEY})"
 )
 _NEGATION = ("不", "无", "免", "零", "没", "no ", "no", "without ", "free ", "zero ")
 

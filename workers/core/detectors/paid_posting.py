@@ -23,7 +23,7 @@ LEX = Lexicon({
         "朋友圈(?:每天|天天)?发(?:几|一|两|三|\\d)条|群里(?:每天|天天)?发(?:几|一|两|三|\\d)?条|群里发(?:广告|链接|文案)|"
         "朋友圈推广(?!员)|群推广|社群推广|分享到[^，。！？!?\\n]{0,10}(?:群|朋友圈)|"
         # English: the verb with what is posted ("post our ads", "share links in groups", "forward it")
-        "(?:re-?post|post|share|shar|forward)(?:ing|ed|es|s|e)?[^.!?\n]{0,25}(?:ads?\\b|广告|promo|posts?\\b|content|"
+        "(?:re-?post|post|share|shar|forward|paste|pasting|pasted)(?:ing|ed|es|s|e)?[^.!?\n]{0,25}(?:ads?\\b|广告|promo|posts?\\b|content|"
         "links?\\b|msg|message|giveaway|moments?|timeline|groups?\\b|it\\b|status|stor(?:y|ies)\\b|feed\\b|wall\\b)|"
         "posting job|posting gig|paid posting"
     ),
