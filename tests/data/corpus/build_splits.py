@@ -11,7 +11,7 @@
   split (workplace and professional chats; religious, charity and volunteer communities; rural, small-town and
   farming groups; parents' and school groups; travellers, expats and students abroad; money, investing and
   side-income talk), to see how the figures carry over to messages written differently; read only as the test
-  split is, and evaluated once, with the policy fixed before it was written.
+  split is, and evaluated once with the policy its model was trained for, on dev alone.
 History (README, "Detection quality"): the first test split (30% of the first 1,594 messages of src/) was
 evaluated once and retired into dev; holdout/ and holdout2/ were then the test split, evaluated three times
 (aggregate figures only) and retired into dev in session 3 with src/more_*.jsonl (1,750) added; holdout3/
