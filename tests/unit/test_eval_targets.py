@@ -1,7 +1,7 @@
 """Issue #3's quality targets, measured by `modworker eval`'s code on the two held-out splits.
 
 The test split (tests/data/corpus/test.*.jsonl, built from holdout13/) and the transfer split (transfer.*.jsonl,
-built from transfer3/: other writers, other briefs) are read by this test only: nothing is tuned against them.
+built from transfer4/: other writers, other briefs) are read by this test only: nothing is tuned against them.
 A target not met yet on a split is listed in SHORTFALLS with the figure measured, as a strict xfail: the suite
 stays honest about it (the README and the issue say so), and when a change meets it the xfail turns into a
 failure that asks for the entry to be removed.
@@ -18,20 +18,17 @@ from workers.settings import DEFAULT_POLICY, REPO_ROOT
 CORPUS = REPO_ROOT / "tests" / "data" / "corpus"
 
 TARGETS = QUALITY_TARGETS  # target -> bound: precision/recall at least the bound, flagged rates at most it
-# Policy 2026-11-29.24 (session 12: a model trained on 31,736 dev messages with C = 100, rules read from dev's
-# cross-validated misses, alone_min_score 0.65, review bar 0.60, 0.65 in direct messages: the operating point
-# cross-validation's rule picks, README).
-# holdout13/ (1,325 messages), its sixth evaluation: every target met; recruitment 0.997 / 0.974, marketing
-# 0.994 / 0.962, benign flagged 0.16% (1/645), hard negatives 0.25% (1/400). Cross-validation by writer on dev
-# predicts 0.990 / 0.924, 0.987 / 0.891, 0.56%, 0.76% (README), the honest expectation.
-# transfer3/ (1,320 messages by six new writers given six other briefs), evaluated once with .24 (and once before,
-# with .23, as a baseline before anything of session 12 was trained): recruitment recall is under its target,
-# 0.865 (300/347; .23: 0.853); the other five are met: recruitment precision 0.993, marketing 0.975 / 0.896,
-# benign flagged 0.56% (4/720), hard negatives 0.56% (2/360). Its errors are unread.
-SHORTFALLS: dict[tuple[str, str], str] = {
-    ("transfer", "recruitment_scam recall"): "transfer3/ with .24: 0.865 (300/347); English 0.800, mixed 0.783, "
-                                             "identity_verification 0.645 (README)",
-}
+# Policy 2026-11-29.25 (session 12: the model retrained, C = 100, on 33,056 dev messages, transfer3/ among them;
+# rules read from dev's cross-validated misses; alone_min_score 0.65, review bar 0.60, 0.65 in direct messages:
+# the operating point cross-validation's rule picks, README).
+# holdout13/ (1,325 messages), its seventh evaluation: every target met; recruitment 0.994 / 0.974, marketing
+# 0.991 / 0.965, benign flagged 0.47% (3/645), hard negatives 0.75% (3/400). Cross-validation by writer on dev
+# predicts 0.988 / 0.917, 0.987 / 0.892, 0.63%, 0.86% (README), the honest expectation.
+# transfer4/ (1,320 messages by six new writers given six other briefs): every target met with .25, with no room
+# on marketing recall: recruitment 0.994 / 0.903 (337/373), marketing 0.990 / 0.850 (199/234: one message fewer
+# would miss), benign flagged 0/720, hard negatives 0/361. Its first evaluation, with .24 before .25 was trained,
+# missed both recalls (0.890, 0.842). transfer3/ (now dev) missed recruitment recall with .24 (0.865).
+SHORTFALLS: dict[tuple[str, str], str] = {}
 
 
 SPLITS = ("test", "transfer")
