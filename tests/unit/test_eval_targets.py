@@ -1,7 +1,7 @@
 """Issue #3's quality targets, measured by `modworker eval`'s code on the two held-out splits.
 
 The test split (tests/data/corpus/test.*.jsonl, built from holdout13/) and the transfer split (transfer.*.jsonl,
-built from transfer4/: other writers, other briefs) are read by this test only: nothing is tuned against them.
+built from transfer5/: other writers, other briefs) are read by this test only: nothing is tuned against them.
 A target not met yet on a split is listed in SHORTFALLS with the figure measured, as a strict xfail: the suite
 stays honest about it (the README and the issue say so), and when a change meets it the xfail turns into a
 failure that asks for the entry to be removed.
@@ -18,16 +18,17 @@ from workers.settings import DEFAULT_POLICY, REPO_ROOT
 CORPUS = REPO_ROOT / "tests" / "data" / "corpus"
 
 TARGETS = QUALITY_TARGETS  # target -> bound: precision/recall at least the bound, flagged rates at most it
-# Policy 2026-11-29.25 (session 12: the model retrained, C = 100, on 33,056 dev messages, transfer3/ among them;
-# rules read from dev's cross-validated misses; alone_min_score 0.65, review bar 0.60, 0.65 in direct messages:
-# the operating point cross-validation's rule picks, README).
-# holdout13/ (1,325 messages), its seventh evaluation: every target met; recruitment 0.994 / 0.974, marketing
-# 0.991 / 0.965, benign flagged 0.47% (3/645), hard negatives 0.75% (3/400). Cross-validation by writer on dev
-# predicts 0.988 / 0.917, 0.987 / 0.892, 0.63%, 0.86% (README), the honest expectation.
-# transfer4/ (1,320 messages by six new writers given six other briefs): every target met with .25, with no room
-# on marketing recall: recruitment 0.994 / 0.903 (337/373), marketing 0.990 / 0.850 (199/234: one message fewer
-# would miss), benign flagged 0/720, hard negatives 0/361. Its first evaluation, with .24 before .25 was trained,
-# missed both recalls (0.890, 0.842). transfer3/ (now dev) missed recruitment recall with .24 (0.865).
+# Policy 2026-11-29.26 (session 12: the model retrained, C = 100, on 34,376 dev messages, transfer3/ and transfer4/
+# among them; rules read from dev's cross-validated misses; alone_min_score 0.65, review bar 0.62, 0.67 in direct
+# messages: the operating point cross-validation's rule picks, README).
+# holdout13/ (1,325 messages), its eighth evaluation: every target met; recruitment 0.994 / 0.974, marketing
+# 0.997 / 0.965, benign flagged 0.16% (1/645), hard negatives 0.25% (1/400). Cross-validation by writer on dev
+# predicts 0.989 / 0.923, 0.987 / 0.888, 0.56%, 0.77% (README), the honest expectation.
+# transfer5/ (1,317 messages by six new writers given six other briefs): every target met on both its
+# evaluations. The first, with .25 (before .26 was trained): recruitment 0.997 / 0.917 (331/361), marketing 0.996 /
+# 0.931 (231/248), benign flagged 0.14% (1/717), hard negatives 0.28% (1/360). With .26: 0.997 / 0.920 (332/361),
+# 1.000 / 0.911 (226/248), 0/717, 0/360. Its errors are unread. The splits before it, first seen with the policy of
+# the day, missed recall: transfer3/ 0.853 (.23), transfer4/ 0.890 and 0.842 (.24).
 SHORTFALLS: dict[tuple[str, str], str] = {}
 
 
