@@ -166,9 +166,10 @@ def test_cross_validation_review_shift_raises_every_surface_review_threshold_onl
     cv = _ops_model("cv")
     base = DEFAULT_POLICY.read_text(encoding="utf-8")
     before = parse_policy(tomllib.loads(base), DEFAULT_POLICY.parent)
-    after = parse_policy(tomllib.loads(cv.shifted(base, 0.04)), DEFAULT_POLICY.parent)
+    # (a shift that lifts a review bar past its surface's limit makes no policy: 0.02 keeps every one under it)
+    after = parse_policy(tomllib.loads(cv.shifted(base, 0.02)), DEFAULT_POLICY.parent)
     for surface, thresholds in before.thresholds.items():
-        assert after.thresholds[surface]["review"] == pytest.approx(thresholds["review"] + 0.04)
+        assert after.thresholds[surface]["review"] == pytest.approx(thresholds["review"] + 0.02)
         assert {a: t for a, t in after.thresholds[surface].items() if a != "review"} == \
             {a: t for a, t in thresholds.items() if a != "review"}
     assert cv.shifted(base, 0.0) == base
