@@ -18,7 +18,6 @@ from workers.core.policy import load_policy
 from workers.settings import DEFAULT_POLICY
 
 
-
 def _rules_policy():
     """The shipped policy without the text model, and with every surface's review bar at the label bar: these tests
     ask whether the rules bring a label to the label bar, not whether the shipped operating point acts on it. The

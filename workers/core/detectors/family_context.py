@@ -32,7 +32,6 @@ LEX = Lexicon({
     ),
 }, triggers=())
 WEIGHTS = {"kin": -0.3, "known_person": -0.2, "official_process": -0.2}
-_CUES = tuple(WEIGHTS)
 
 
 class FamilyContext:
@@ -47,10 +46,10 @@ class FamilyContext:
         hits = LEX.hits(ctx)
         text = ctx.norm.text
         out = []
-        for cue in _CUES:
+        for cue, weight in WEIGHTS.items():
             if cue == "kin" and "stranger" in hits:
                 continue
             spans = [s for s in hits.get(cue, ()) if not negated(text, s[0])]  # "不用你银行卡" is no bank
             if spans:
-                out.append(emit(NAME, ctx, f"context.{cue}", LABEL, WEIGHTS[cue], spans[0]))
+                out.append(emit(NAME, ctx, f"context.{cue}", LABEL, weight, spans[0]))
         return out
