@@ -1,7 +1,7 @@
 """Issue #3's quality targets, measured by `modworker eval`'s code on the two held-out splits.
 
-The test split (tests/data/corpus/test.*.jsonl, built from holdout13/) and the transfer split (transfer.*.jsonl,
-built from transfer5/: other writers, other briefs) are read by this test only: nothing is tuned against them.
+The test split (tests/data/corpus/test.*.jsonl, built from holdout14/) and the transfer split (transfer.*.jsonl,
+built from transfer6/: other writers, other briefs) are read by this test only: nothing is tuned against them.
 A target not met yet on a split is listed in SHORTFALLS with the figure measured, as a strict xfail: the suite
 stays honest about it (the README and the issue say so), and when a change meets it the xfail turns into a
 failure that asks for the entry to be removed.
@@ -18,17 +18,16 @@ from workers.settings import DEFAULT_POLICY, REPO_ROOT
 CORPUS = REPO_ROOT / "tests" / "data" / "corpus"
 
 TARGETS = QUALITY_TARGETS  # target -> bound: precision/recall at least the bound, flagged rates at most it
-# Policy 2026-11-29.26 (session 12: the model retrained, C = 100, on 34,376 dev messages, transfer3/ and transfer4/
-# among them; rules read from dev's cross-validated misses; alone_min_score 0.65, review bar 0.62, 0.67 in direct
-# messages: the operating point cross-validation's rule picks, README).
-# holdout13/ (1,325 messages), its eighth evaluation: every target met; recruitment 0.994 / 0.974, marketing
-# 0.997 / 0.965, benign flagged 0.16% (1/645), hard negatives 0.25% (1/400). Cross-validation by writer on dev
-# predicts 0.989 / 0.923, 0.987 / 0.888, 0.56%, 0.77% (README), the honest expectation.
-# transfer5/ (1,317 messages by six new writers given six other briefs): every target met on both its
-# evaluations. The first, with .25 (before .26 was trained): recruitment 0.997 / 0.917 (331/361), marketing 0.996 /
-# 0.931 (231/248), benign flagged 0.14% (1/717), hard negatives 0.28% (1/360). With .26: 0.997 / 0.920 (332/361),
-# 1.000 / 0.911 (226/248), 0/717, 0/360. Its errors are unread. The splits before it, first seen with the policy of
-# the day, missed recall: transfer3/ 0.853 (.23), transfer4/ 0.890 and 0.842 (.24).
+# Policy 2026-11-29.27 (session 13: the model retrained, C = 100, on 37,018 dev messages, holdout13/ and transfer5/
+# among them; alone_min_score 0.65, review bar 0.60, 0.65 in direct messages: the operating point cross-validation's
+# rule picks, README). Both splits were committed before .27 was trained and first evaluated with .26.
+# holdout14/ (1,316 messages by seven new writers to the holdout briefs): every target met on both evaluations.
+# With .26 (first sight): recruitment 0.984 / 0.921, marketing 0.997 / 0.959, benign flagged 0.63% (4/636), hard
+# negatives 0.50% (2/400). With .27: 0.981 / 0.924 (316/342), 0.997 / 0.974, 0.79% (5/636), 0.75% (3/400).
+# transfer6/ (1,319 messages by six new writers given six other briefs): every target met on both evaluations.
+# With .26: 0.997 / 0.945, 0.974 / 0.900, 0.28% (2/719), 0.28% (1/361). With .27: 0.997 / 0.935 (376/402), 0.975 /
+# 0.914 (192/210), 0.28%, 0.28%. Cross-validation by writer on dev predicts 0.989 / 0.922, 0.986 / 0.895, 0.58%,
+# 0.83% for .27 (README), the honest expectation. Neither split's errors have been read.
 SHORTFALLS: dict[tuple[str, str], str] = {}
 
 

@@ -2,16 +2,17 @@
 
 - dev:  every message of src/ (14,644), holdout/ (686), holdout2/ (480), holdout3/ (1,327), holdout4/ (1,329),
   holdout5/ (1,326), holdout6/ (1,323), holdout7/ (1,323), holdout8/ (1,324), holdout9/ (1,330), holdout10/ (1,329),
-  holdout11/ (1,330), holdout12/ (1,327), transfer1/ (1,330), transfer2/ (1,328), transfer3/ (1,320) and transfer4/
-  (1,320): 34,376.
+  holdout11/ (1,330), holdout12/ (1,327), holdout13/ (1,325), transfer1/ (1,330), transfer2/ (1,328), transfer3/
+  (1,320), transfer4/ (1,320) and transfer5/ (1,317): 37,018.
   Detectors, the text model (ops/model/train.py) and the policy are tuned and trained on it only.
-- test: every message of holdout13/, written by seven writers who read neither the detectors nor any other
+- test: every message of holdout14/ (1,316), written by seven writers who read neither the detectors nor any other
   corpus file, and never used for tuning: only `tests/unit/test_eval_targets.py` (and the evaluation
   reported in the README) read it.
-- transfer: every message of transfer5/ (1,317), written by six more writers to other briefs than every other
-  split (patient, pregnancy and caregiver communities; sports, hobby and pet communities; neighbourhood, housing
-  and second-hand markets; influencers, content creators and livestream hosts; delivery riders, drivers and gig
-  workers; English-speaking group chats and DMs in six countries), to see how the figures carry over to messages
+- transfer: every message of transfer6/ (1,319), written by six more writers to other briefs than every other
+  split (students abroad, exam preparation and visa groups; job seekers, the laid-off, civil-service exam and alumni
+  groups; homeowners, renovation, landlords and tenants; online sellers, shop owners and 微商 distributors; Hong
+  Kong, Taiwan, Macau, Malaysia and Singapore Chinese communities; voice-to-text, careless typing and machine
+  translation), to see how the figures carry over to messages
   written differently; read only as the test split is, and evaluated once with the policy its model was trained
   for, on dev alone.
 History (README, "Detection quality"): the first test split (30% of the first 1,594 messages of src/) was
@@ -73,7 +74,11 @@ transfer3/ (its errors unread) was retired into dev as well, for its six briefs,
 messages by six more new writers to six more briefs; none equal or nearly equal to a corpus message), evaluated
 with .24 (a baseline) and .25. Then transfer4/ (its errors unread) was retired into dev too, and transfer5/ written
 (1,317 after dropping three short everyday messages equal to a dev message: "在吗", a thank-you for dinner, a missed
-call).
+call). In session 13 holdout14/ (1,316 after dropping nine short ordinary messages equal to a corpus message:
+"收到", "在吗", "k", "哈哈", "嗯", ...) and transfer6/ (1,319 after dropping one, "在吗") were written and
+evaluated once with .26 (first sight); then holdout13/ (evaluated eight times, aggregates only) and transfer5/
+(evaluated twice), their errors unread, were retired into dev, and holdout14/ and transfer6/ became the test and
+transfer splits.
 Run: python tests/data/corpus/build_splits.py
 Outputs, for SPLIT in dev, test and transfer:
   SPLIT.events.jsonl  MessageEvent lines (one account per message, one minute apart: no counter interplay)
@@ -92,8 +97,8 @@ START = datetime(2026, 11, 1, tzinfo=timezone.utc)
 SPLIT_DIRS = {"src": "dev", "holdout": "dev", "holdout2": "dev", "holdout3": "dev", "holdout4": "dev",
               "holdout5": "dev", "holdout6": "dev", "holdout7": "dev", "holdout8": "dev", "holdout9": "dev",
               "holdout10": "dev", "holdout11": "dev", "holdout12": "dev", "transfer1": "dev", "transfer2": "dev",
-              "transfer3": "dev", "transfer4": "dev",
-              "holdout13": "test", "transfer5": "transfer"}
+              "transfer3": "dev", "transfer4": "dev", "holdout13": "dev", "transfer5": "dev",
+              "holdout14": "test", "transfer6": "transfer"}
 SPLITS = ("dev", "test", "transfer")
 
 
