@@ -18,16 +18,17 @@ from workers.settings import DEFAULT_POLICY, REPO_ROOT
 CORPUS = REPO_ROOT / "tests" / "data" / "corpus"
 
 TARGETS = QUALITY_TARGETS  # target -> bound: precision/recall at least the bound, flagged rates at most it
-# Policy 2026-11-29.27 (session 13: the model retrained, C = 100, on 37,018 dev messages, holdout13/ and transfer5/
-# among them; alone_min_score 0.65, review bar 0.60, 0.65 in direct messages: the operating point cross-validation's
-# rule picks, README). Both splits were committed before .27 was trained and first evaluated with .26.
-# holdout14/ (1,316 messages by seven new writers to the holdout briefs): every target met on both evaluations.
-# With .26 (first sight): recruitment 0.984 / 0.921, marketing 0.997 / 0.959, benign flagged 0.63% (4/636), hard
-# negatives 0.50% (2/400). With .27: 0.981 / 0.924 (316/342), 0.997 / 0.974, 0.79% (5/636), 0.75% (3/400).
-# transfer6/ (1,319 messages by six new writers given six other briefs): every target met on both evaluations.
-# With .26: 0.997 / 0.945, 0.974 / 0.900, 0.28% (2/719), 0.28% (1/361). With .27: 0.997 / 0.935 (376/402), 0.975 /
-# 0.914 (192/210), 0.28%, 0.28%. Cross-validation by writer on dev predicts 0.989 / 0.922, 0.986 / 0.895, 0.58%,
-# 0.83% for .27 (README), the honest expectation. Neither split's errors have been read.
+# Policy 2026-11-29.28 (session 13: the model retrained, C = 100, on 38,217 dev messages, holdout13/ and transfer5/
+# among them, and 1,199 new ones aimed at plainly worded offers; alone_min_score 0.65, review bar 0.58, 0.63 in
+# direct messages: the operating point cross-validation's rule picks, README). Both splits were committed before
+# .27 and .28 were trained, and first evaluated with .26. Every target met on every evaluation.
+# holdout14/ (1,316 messages by seven new writers to the holdout briefs): .26 (first sight) recruitment 0.984 /
+# 0.921, marketing 0.997 / 0.959, benign flagged 0.63% (4/636), hard negatives 0.50% (2/400); .27 0.981 / 0.924,
+# 0.997 / 0.974, 0.79%, 0.75%; .28 0.988 / 0.924 (316/342), 0.994 / 0.974, 0.63% (4/636), 0.75% (3/400).
+# transfer6/ (1,319 messages by six new writers given six other briefs): .26 0.997 / 0.945, 0.974 / 0.900, 0.28%
+# (2/719), 0.28% (1/361); .27 0.997 / 0.935, 0.975 / 0.914, 0.28%, 0.28%; .28 0.997 / 0.948 (381/402), 0.975 /
+# 0.914 (192/210), 0.28%, 0.28%. Cross-validation by writer on dev predicts 0.990 / 0.922, 0.986 / 0.898, 0.58%,
+# 0.84% for .28 (README), the honest expectation. Neither split's errors have been read.
 SHORTFALLS: dict[tuple[str, str], str] = {}
 
 

@@ -1,9 +1,9 @@
 """Build the development and test splits of the labeled corpus from the hand-written files.
 
-- dev:  every message of src/ (14,644), holdout/ (686), holdout2/ (480), holdout3/ (1,327), holdout4/ (1,329),
+- dev:  every message of src/ (15,843), holdout/ (686), holdout2/ (480), holdout3/ (1,327), holdout4/ (1,329),
   holdout5/ (1,326), holdout6/ (1,323), holdout7/ (1,323), holdout8/ (1,324), holdout9/ (1,330), holdout10/ (1,329),
   holdout11/ (1,330), holdout12/ (1,327), holdout13/ (1,325), transfer1/ (1,330), transfer2/ (1,328), transfer3/
-  (1,320), transfer4/ (1,320) and transfer5/ (1,317): 37,018.
+  (1,320), transfer4/ (1,320) and transfer5/ (1,317): 38,217.
   Detectors, the text model (ops/model/train.py) and the policy are tuned and trained on it only.
 - test: every message of holdout14/ (1,316), written by seven writers who read neither the detectors nor any other
   corpus file, and never used for tuning: only `tests/unit/test_eval_targets.py` (and the evaluation
@@ -78,7 +78,11 @@ call). In session 13 holdout14/ (1,316 after dropping nine short ordinary messag
 "收到", "在吗", "k", "哈哈", "嗯", ...) and transfer6/ (1,319 after dropping one, "在吗") were written and
 evaluated once with .26 (first sight); then holdout13/ (evaluated eight times, aggregates only) and transfer5/
 (evaluated twice), their errors unread, were retired into dev, and holdout14/ and transfer6/ became the test and
-transfer splits.
+transfer splits. Then four new writers added 1,199 dev messages aimed at the weakest figures of cross-validation and
+of every split so far, plainly worded recruitment offers and drainage (src/d17a_plain_rs_en: English recruitment
+scams of every subtype, none disguised, with their honest look-alikes; d17b_plain_rs_zh: the same in simplified and
+traditional Chinese; d17c_mixed_rs_drain: code-switched recruitment scams and drainage, and the innocent talk around
+them; d17d_drainage: drainage in every form and its look-alikes, 299 after dropping a "在吗" equal to a dev message).
 Run: python tests/data/corpus/build_splits.py
 Outputs, for SPLIT in dev, test and transfer:
   SPLIT.events.jsonl  MessageEvent lines (one account per message, one minute apart: no counter interplay)
