@@ -53,14 +53,11 @@ def _texts() -> list[str]:
 
 # --- the reference: every alternative at every position ------------------------------------------------------
 
-def _reference(text: str) -> list[dict[str, list[tuple[int, int]]]]:
-    """Every lexicon's classes in `text`, by brute force: each word and each pattern tried wherever its first
-    character is (at a word start for an ASCII letter or digit). Matches are taken in the order the former
-    regex scan met them (first characters in sorted buckets of 96, ASCII words last; at a position, patterns
-    before words, longer words first); within a class, overlapping matches do not both stay, the leftmost
-    then longest does; classes in the order of their first match, trigger classes first."""
-    results: list[dict[str, list[tuple[int, int]]]] = [{} for _ in base._REGISTRY]
-    for triggers in (True, False):
+def _entry_groups(triggers: bool) -> dict[str, list[tuple]]:
+    """The reference's entries (every word and pattern of every lexicon, trigger classes or the others), grouped by
+    first character: (index in the one list they form, rank, order at a position, lexicon id, class, matcher).
+    They depend on the lexicons only, so they are built once."""
+    if triggers not in _GROUPS:
         entries = []  # (first character, order at a position, lexicon id, class, matcher)
         for lex in base._REGISTRY:
             for word, classes in lex.words.items():
@@ -74,22 +71,42 @@ def _reference(text: str) -> list[dict[str, list[tuple[int, int]]]]:
                         entries.append((first, (1 << 16 if guard else 0), lex.id, cls, pat))
         firsts = sorted({e[0] for e in entries} - ASCII_ALNUM)
         rank = {c: i // 96 for i, c in enumerate(firsts)}
-        found = []  # (rank, start, order, lexicon, class, end)
-        for first, order, lid, cls, what in entries:
+        groups: dict[str, list[tuple]] = {}
+        for index, (first, order, lid, cls, what) in enumerate(entries):
             r = 1 << 20 if first in ASCII_ALNUM else rank[first]
+            groups.setdefault(first, []).append((index, r, order, lid, cls, what))
+        _GROUPS[triggers] = groups
+    return _GROUPS[triggers]
+
+
+_GROUPS: dict[bool, dict[str, list[tuple]]] = {}
+
+
+def _reference(text: str) -> list[dict[str, list[tuple[int, int]]]]:
+    """Every lexicon's classes in `text`, by brute force: each word and each pattern tried wherever its first
+    character is (at a word start for an ASCII letter or digit). Matches are taken in the order the former
+    regex scan met them (first characters in sorted buckets of 96, ASCII words last; at a position, patterns
+    before words, longer words first; then the order the lexicons list them in); within a class, overlapping
+    matches do not both stay, the leftmost then longest does; classes in the order of their first match,
+    trigger classes first."""
+    results: list[dict[str, list[tuple[int, int]]]] = [{} for _ in base._REGISTRY]
+    for triggers in (True, False):
+        found = []  # (rank, start, order, entry index, lexicon, class, end)
+        for first, group in _entry_groups(triggers).items():
             p = text.find(first)
             while p >= 0:
                 if not (first in ASCII_ALNUM and p and text[p - 1] in ASCII_ALNUM):
-                    if isinstance(what, str):
-                        if text.startswith(what, p):
-                            found.append((r, p, order, lid, cls, p + len(what)))
-                    else:
-                        m = what.match(text, p)
-                        if m is not None:
-                            found.append((r, p, order, lid, cls, m.end()))
+                    for index, r, order, lid, cls, what in group:
+                        if isinstance(what, str):
+                            if text.startswith(what, p):
+                                found.append((r, p, order, index, lid, cls, p + len(what)))
+                        else:
+                            m = what.match(text, p)
+                            if m is not None:
+                                found.append((r, p, order, index, lid, cls, m.end()))
                 p = text.find(first, p + 1)
-        found.sort(key=lambda x: x[:3])
-        for _, start, _, lid, cls, end in found:
+        found.sort(key=lambda x: x[:4])
+        for _, start, _, _, lid, cls, end in found:
             spans = results[lid].setdefault(cls, [])
             overlapping = [x for x in spans if x[0] < end and start < x[1]]
             if overlapping:
@@ -135,12 +152,16 @@ def test_required_literals():
 
 def test_every_match_begins_with_a_literal_start_and_contains_a_required_literal():
     texts = [normalize(e["text"]).text for e in dev_events()]
-    sources = {pat.pattern for lex in base._REGISTRY for pats in lex.patterns.values() for _, pat in pats}
-    for source in sources:
+    sources = {pat.pattern: first for lex in base._REGISTRY for first, pats in lex.patterns.items() for _, pat in pats}
+    for source, first in sources.items():
+        # a lexicon pattern begins with its first character, so it cannot match a text without it
+        assert source.startswith(re.escape(first)), source
         pat = re.compile(f"(?=({source}))", re.ASCII)
         starts = tuple(literal_starts(source))
         required = required_literals(source)
         for text in texts:
+            if first not in text:
+                continue
             for m in pat.finditer(text):
                 assert m.group(1).startswith(starts), (source, m.group(1))
                 if required is not None:
