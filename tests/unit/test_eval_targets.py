@@ -18,18 +18,26 @@ from workers.settings import DEFAULT_POLICY, REPO_ROOT
 CORPUS = REPO_ROOT / "tests" / "data" / "corpus"
 
 TARGETS = QUALITY_TARGETS  # target -> bound: precision/recall at least the bound, flagged rates at most it
-# Policy 2026-11-29.28 (session 13: the model retrained, C = 100, on 38,217 dev messages, holdout13/ and transfer5/
-# among them, and 1,199 new ones aimed at plainly worded offers; alone_min_score 0.65, review bar 0.58, 0.63 in
-# direct messages: the operating point cross-validation's rule picks, README). Both splits were committed before
-# .27 and .28 were trained, and first evaluated with .26. Every target met on every evaluation.
+# Policy 2026-11-29.29 (session 13: the model retrained, C = 100, on 39,417 dev messages: holdout13/ and transfer5/
+# retired into dev, 1,199 messages aimed at plainly worded offers and 1,200 from six communities no brief had
+# covered; alone_min_score 0.65, review bar 0.62, 0.67 in direct messages: the operating point cross-validation's
+# rule picks, README). Both splits were committed before .27, .28 and .29 were trained, and first evaluated with .26.
 # holdout14/ (1,316 messages by seven new writers to the holdout briefs): .26 (first sight) recruitment 0.984 /
 # 0.921, marketing 0.997 / 0.959, benign flagged 0.63% (4/636), hard negatives 0.50% (2/400); .27 0.981 / 0.924,
-# 0.997 / 0.974, 0.79%, 0.75%; .28 0.988 / 0.924 (316/342), 0.994 / 0.974, 0.63% (4/636), 0.75% (3/400).
+# 0.997 / 0.974, 0.79%, 0.75%; .28 0.988 / 0.924, 0.994 / 0.974, 0.63%, 0.75%; .29 0.975 / 0.927 (317/342), 0.997 /
+# 0.974, 1.10% (7/636: one message over the bound), 1.25% (5/400). .29 was chosen on dev alone (cross-validated on
+# the same 38,217 messages it flags fewer innocent ones than .28: 0.54% against 0.58%) and is shipped as chosen:
+# the test split does not pick the model, so its benign rate is recorded here, not tuned away.
 # transfer6/ (1,319 messages by six new writers given six other briefs): .26 0.997 / 0.945, 0.974 / 0.900, 0.28%
-# (2/719), 0.28% (1/361); .27 0.997 / 0.935, 0.975 / 0.914, 0.28%, 0.28%; .28 0.997 / 0.948 (381/402), 0.975 /
-# 0.914 (192/210), 0.28%, 0.28%. Cross-validation by writer on dev predicts 0.990 / 0.922, 0.986 / 0.898, 0.58%,
-# 0.84% for .28 (README), the honest expectation. Neither split's errors have been read.
-SHORTFALLS: dict[tuple[str, str], str] = {}
+# (2/719), 0.28% (1/361); .27 0.997 / 0.935, 0.975 / 0.914, 0.28%, 0.28%; .28 0.997 / 0.948, 0.975 / 0.914, 0.28%,
+# 0.28%; .29 0.997 / 0.943 (379/402), 0.980 / 0.924 (194/210), 0.14% (1/719), 0.28% (1/361). Cross-validation by
+# writer on dev predicts 0.989 / 0.926, 0.989 / 0.891, 0.54%, 0.74% for .29 (README). Neither split's errors have
+# been read.
+SHORTFALLS: dict[tuple[str, str], str] = {
+    ("test", "benign flagged"): (
+        "policy .29 flags 7 of holdout14/'s 636 innocent messages (1.10%, bound 1%: one message over); .26 to .28 "
+        "flagged 4-5. Not tuned away: the test split does not choose the model"),
+}
 
 
 SPLITS = ("test", "transfer")

@@ -1,9 +1,9 @@
 """Build the development and test splits of the labeled corpus from the hand-written files.
 
-- dev:  every message of src/ (15,843), holdout/ (686), holdout2/ (480), holdout3/ (1,327), holdout4/ (1,329),
+- dev:  every message of src/ (17,043), holdout/ (686), holdout2/ (480), holdout3/ (1,327), holdout4/ (1,329),
   holdout5/ (1,326), holdout6/ (1,323), holdout7/ (1,323), holdout8/ (1,324), holdout9/ (1,330), holdout10/ (1,329),
   holdout11/ (1,330), holdout12/ (1,327), holdout13/ (1,325), transfer1/ (1,330), transfer2/ (1,328), transfer3/
-  (1,320), transfer4/ (1,320) and transfer5/ (1,317): 38,217.
+  (1,320), transfer4/ (1,320) and transfer5/ (1,317): 39,417.
   Detectors, the text model (ops/model/train.py) and the policy are tuned and trained on it only.
 - test: every message of holdout14/ (1,316), written by seven writers who read neither the detectors nor any other
   corpus file, and never used for tuning: only `tests/unit/test_eval_targets.py` (and the evaluation
@@ -83,6 +83,12 @@ of every split so far, plainly worded recruitment offers and drainage (src/d17a_
 scams of every subtype, none disguised, with their honest look-alikes; d17b_plain_rs_zh: the same in simplified and
 traditional Chinese; d17c_mixed_rs_drain: code-switched recruitment scams and drainage, and the innocent talk around
 them; d17d_drainage: drainage in every form and its look-alikes, 299 after dropping a "在吗" equal to a dev message).
+Then six more new writers added 1,200 dev messages (200 each, abuse of every subtype, innocent look-alikes and
+ordinary chat) from communities no brief had covered, for breadth: src/d18a_rural (farmers, fishermen and
+cooperatives), d18b_carers_helpers (nurses, carers and domestic helpers abroad), d18c_betting_fans (sports
+betting, lottery and card players), d18d_creatives (musicians, artists, photographers, models, wedding vendors),
+d18e_overseas_chinese (Chinese in Africa, Europe, Latin America and the Middle East), d18f_crypto_sidehustle
+(crypto, forex and side-hustle communities).
 Run: python tests/data/corpus/build_splits.py
 Outputs, for SPLIT in dev, test and transfer:
   SPLIT.events.jsonl  MessageEvent lines (one account per message, one minute apart: no counter interplay)
