@@ -53,6 +53,9 @@ def _texts() -> list[str]:
 
 # --- the reference: every alternative at every position ------------------------------------------------------
 
+_GROUPS: dict[bool, dict[str, list[tuple]]] = {}
+
+
 def _entry_groups(triggers: bool) -> dict[str, list[tuple]]:
     """The reference's entries (every word and pattern of every lexicon, trigger classes or the others), grouped by
     first character: (index in the one list they form, rank, order at a position, lexicon id, class, matcher).
@@ -77,9 +80,6 @@ def _entry_groups(triggers: bool) -> dict[str, list[tuple]]:
             groups.setdefault(first, []).append((index, r, order, lid, cls, what))
         _GROUPS[triggers] = groups
     return _GROUPS[triggers]
-
-
-_GROUPS: dict[bool, dict[str, list[tuple]]] = {}
 
 
 def _reference(text: str) -> list[dict[str, list[tuple[int, int]]]]:
