@@ -17,6 +17,11 @@ from workers.core.detectors.account_rental import LABEL, AccountRental
     "長期收號 微信/QQ/抖音 閒置帳號都收，當天結款",
     "Hey, can we borrow your account for a few days? It's for customer service replies only. $20 a day, returned after.",
     "We are leasing personal LinkedIn profiles for outreach. $300/month per profile, you keep ownership.",
+    # bank cards, SIM cards and e-wallets (money mules), and platforms' accounts with "your/idle"
+    "谁有不用的银行卡借我走几天账，一天给你五百，卡还在你手上",
+    "收 GCash 的 e-wallet 户口，verified 的一个 ₱2,500，私我",
+    "你那个闲置的闲鱼号借我卖两周东西，每周给你一百",
+    "yo ur old Deliveroo acc still active? my mate wants to rent it, 120 a week",
 ])
 def test_account_trades_are_caught(text):
     assert sum(f.weight for f in AccountRental().detect(ctx(text)) if f.label == LABEL) >= 0.35
@@ -33,6 +38,9 @@ def test_account_trades_are_caught(text):
     "New guild rules: be kind, no selling accounts, no boosting. Raids every Friday 9pm, DM me to join",
     "本群只交流攻略，不收号不卖号，想组队的私聊群主",
     "Our car lease ends in March, thinking of leasing a hybrid next. Any profiles of good dealers?",
+    "Selling my old camera lenses on Shopee and Carousell, DM if you want the links",
+    "老婆，我那张招行的银行卡放你包里了，明天你帮我去柜台激活一下",
+    "Reminder from the bank: never lend your bank card or share your OTP, even with friends",
 ])
 def test_warnings_news_questions_and_chat_are_allowed(text):
     assert LABEL not in labels(text)

@@ -12,6 +12,7 @@ from workers.core.detectors.employer_context import EmployerContext
 from workers.core.detectors.family_context import LABEL as VERIFY, FamilyContext
 from workers.core.detectors.news_context import NewsContext
 from workers.core.detectors.question_context import QuestionContext
+from workers.core.detectors.quote_context import QuoteContext, quoted_span
 from workers.core.detectors.warning_context import WarningContext
 
 
@@ -35,6 +36,10 @@ def weights(detector, text: str) -> dict[str, float]:
     "That 'detox tea' your aunt forwarded is not FDA approved and the 'doctor' in the clip is an actor.",
     "Friendly reminder: no legit company pays you to rate hotels and then asks you to top up first.",
     "爸，那个“膝盖贴一贴就好”的群你还是退了吧，卖的都是没批号的东西",
+    "表弟，别借微信号给那个网友，他说租号一天给五十，出了事背锅的是你",
+    "Nobody is paying you RM40 just to follow shops on TikTok. Please don't send them your 'deposit'",
+    "Guys hati-hati, my neighbour kena tipu by a 'part time like job', lost RM3k in two days",
+    "Mag-ingat po tayo, may nag-aalok ng 'online job' sa GC na kailangan muna mag-deposit. Modus yan",
 ])
 def test_warnings_damp(text):
     assert weights(WarningContext(), text).get("context.warning", 0) <= -0.6
@@ -73,6 +78,7 @@ def test_reported_speech_damps():
     "Someone in the alumni group keeps posting 'forward this to your Moments, 80 a day'",
     "Someone in a Facebook group wants to rent my old account for $50/week",
     "我收到短信说帮忙做任务日结三百",
+    "今天又被拉进一个炒股群，群主天天说跟着老师能翻倍",
 ])
 def test_reports_of_what_someone_offered_damp(text):
     assert weights(WarningContext(), text).get("context.reported_speech", 0) < 0
@@ -92,6 +98,7 @@ def test_a_scammers_own_someone_is_no_report(text):
 @pytest.mark.parametrize("text", [
     "据报道，警方破获一起刷单诈骗案",
     "The police arrested 30 people running a fake job scam promising $500 a day",
+    "PUBLIC ADVISORY: overseas 'customer service' jobs in Myanmar offering free flights are trafficking fronts",
 ])
 def test_news_damps(text):
     assert weights(NewsContext(), text)["context.news"] <= -0.6
@@ -117,6 +124,15 @@ def test_news_damps(text):
     "想问一下大家，群里那个日结兼职靠谱吗",
     "Quick question: my aunt got a text about a part-time job paying $300 a day",
     "Should I report this? A stranger offered me 50 a day to rent my WhatsApp",
+    # worry and legitimacy questions said indirectly
+    "有个群主说帮他在美团写好评一条三块，这种算不算违法啊",
+    "收到短信说我的快递丢了要加客服微信理赔，要不要回",
+    "那个卖家说这个减肥茶孕妇也能喝，我在哺乳期能喝吗",
+    "师姐介绍的那个在家录视频赚钱的活，我看了流程感觉怪怪的",
+    "A company wants a 1500 rupees joining fee for a data entry post. Is this genuine? Please guide",
+    "Someone from 'HR' says I can earn 800 a day liking videos. legit ba yan?",
+    "My dad got a call about a forex account in his name. How do we check if it's real?",
+    "does Shopee actually pay people to leave ratings? my cousin keeps sending me a link",
 ])
 def test_questions_damp(text):
     assert weights(QuestionContext(), text)["context.question"] <= -0.5
@@ -137,9 +153,41 @@ def test_questions_damp(text):
     "You just post their products on your status and get paid 3000 each day. Should I add you to the group?",
     "有偿求助！帮忙辅助微信注册，扫个码就行，一次50元",
     "necesitamos promotoras para publicar en sus stories, $8 por story, part-time job desde casa",
+    "Does anyone really want to earn 300 a day from home? Message me, spots are limited",
+    "Do you really want to stay broke? This team pays daily for simple likes",
 ])
 def test_scam_openers_are_no_questions(text):
     assert "context.question" not in weights(QuestionContext(), text)
+
+
+@pytest.mark.parametrize("text", [
+    "我妈收到一条短信“帮忙在朋友圈转发广告，一条十元，日结”，让我看看是不是真的",
+    'My uncle got this: "Earn $300 daily, just like and follow TikTok videos, add our HR on WhatsApp." Thoughts?',
+    "群里有人发「兼职打字员，日结200，先交50押金」，你们谁做过",
+    "又看到「0基础月入三万，包机票包住宿，柬埔寨客服」这种广告，真的不要去",
+])
+def test_a_quoted_offer_damps(text):
+    assert weights(QuoteContext(), text)["context.quote"] < 0
+
+
+@pytest.mark.parametrize("text", [
+    'Hiring "Moments Promoters" now: post our pictures daily, $8 per post, DM me',  # a name, not speech
+    "招募「抖音 快手 小红书 评论区 发帖员」，一条0.5元，每晚结算，加扣扣",
+    "“日结兼职，帮忙点赞，一单五元，加微信 abc123”",  # nothing said outside the quotation
+    "Looking for 'brand ambassadors, paid weekly' to post on your FB, RM30 a post",  # single quotes
+])
+def test_names_slogans_and_bare_forwards_are_no_quotation(text):
+    assert "context.quote" not in weights(QuoteContext(), text)
+
+
+def test_the_quotation_scan_is_linear_and_points_at_the_quotation():
+    text = "他说“帮忙点赞，一单五块，当天结”是真的吗"
+    start, end = quoted_span(text)
+    assert text[start:end] == "“帮忙点赞，一单五块，当天结”"
+    # unclosed, too long, too short: each opening mark jumps to its closing one
+    assert quoted_span("“" * 100_000) is None
+    assert quoted_span('"a,"' * 25_000) is None
+    assert quoted_span("「" + "很长，" * 200 + "」 你看") is None
 
 
 def test_family_damps_verification_only():

@@ -20,6 +20,7 @@ from workers.core.detectors.news_context import NewsContext
 from workers.core.detectors.order_brushing import OrderBrushing
 from workers.core.detectors.paid_posting import PaidPosting
 from workers.core.detectors.question_context import QuestionContext
+from workers.core.detectors.quote_context import QuoteContext
 from workers.core.detectors.sexual_services import SexualServices
 from workers.core.detectors.unqualified_product import UnqualifiedProduct
 from workers.core.detectors.upfront_fee import UpfrontFee
@@ -46,6 +47,7 @@ DETECTORS: tuple[Detector, ...] = (
     WarningContext(),
     NewsContext(),
     QuestionContext(),
+    QuoteContext(),
     FamilyContext(),
     EmployerContext(),
 )

@@ -8,7 +8,7 @@ merely mentions accounts is left to that task's detector.
 from __future__ import annotations
 
 from workers.core.detectors.base import Context, Lexicon, emit
-from workers.core.detectors.lexicon import ACCOUNT_OBJ, APPS, PAY_WORDS, negated, pay_spans
+from workers.core.detectors.lexicon import ACCOUNT_OBJ, APPS, PAY_WORDS, PLATFORMS, negated, pay_spans
 from workers.core.detectors.kinds import TopicDetector
 from workers.core.findings import Finding
 
@@ -25,7 +25,7 @@ LEX = Lexicon({
     ),
     "account": (
         f"{ACCOUNT_OBJ}|(?:你的?|你那个|ur |your |闲置的?|不用的?|多余的?|old |idle |spare |aged )"
-        f"(?:old |idle |spare |aged |闲置的?|不用的?)?(?:{APPS})|(?:{APPS})号?(?:不用的?|闲置|放着|没用)"
+        f"(?:old |idle |spare |aged |闲置的?|不用的?)?(?:{APPS}|{PLATFORMS})|(?:{APPS}|{PLATFORMS})号?(?:不用的?|闲置|放着|没用)"
     ),
     "acquire": (
         "高价收|收购|回收|长期收|急收|都收|全收|我收|收了|租用|出租|租给|租我|租金|日租|借用|借给我|借我|卖给我|卖我|想买|"

@@ -62,7 +62,15 @@ PAY_WORDS = (
 APPS = "微信|wechat|weixin|qq|whatsapp|douyin|tiktok|抖音|支付宝|alipay|陌陌|微博|weibo|小红书|快手"
 ACCOUNT_OBJ = (
     "微信号|v信号|vx号|qq号|q号|微号|账号|帐号|账户|帐户|小号|老号|闲置号|实名号|白号|组合号|游戏号|抖音号|"
-    "account|accounts|acct|accts|acc0unt"
+    "account|accounts|acct|accts|acc0unt|"
+    # bank cards, online banking, SIM cards and e-wallets: rented out to launder money ("跑分", "走账")
+    "银行卡|储蓄卡|电话卡|手机卡|网银|对公账户|对公户|bank accounts?|bank cards?|sim cards?|e-?wallets?"
+)
+# platforms whose accounts are rented and sold too; only with "your/idle/old" (never next to a trade verb alone:
+# "selling on Shopee" is a shop, not an account for sale)
+PLATFORMS = (
+    "instagram|insta\\b|ig\\b|facebook|fb\\b|snapchat|twitter|telegram|飞机号|shopee|lazada|tokopedia|grab\\b|"
+    "uber\\b|deliveroo|foodpanda|coinbase|binance|kraken|paypal|venmo|gcash|闲鱼|淘宝|拼多多|美团|饿了么"
 )
 
 # close relatives and people one knows (identity verification among family is not a scam)

@@ -14,7 +14,7 @@ LEX = Lexicon({
         "卫生署|卫健委|药监|市场监管|刑事局|司法部|起诉|解救|犯罪|黑产|团伙|集团|有期徒刑|涉案|受害人|受害者|"
         "police|authorities|court\\b|judge|sentenced|jailed|arrested|charged|fined|regulators?|ministry|reuters|bbc|"
         "cnn|guardian|economist|straits times|morning post|reports that|according to|article|news\\b|documentary|"
-        "department of justice|rescued|trafficked|victims?|indicted|prosecut|crackdown|investigation"
+        "department of justice|rescued|trafficked|victims?|indicted|prosecut|crackdown|investigation|advisory\\b"
     ),
 }, triggers=())
 

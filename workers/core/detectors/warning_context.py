@@ -27,7 +27,10 @@ LEX = Lexicon({
         "no legit (?:job|company|employer|recruiter|bank|doctor)|(?:admin|mod) note|drain (?:your )?wallet|"
         # not "not approved" alone (loan spam: "loan not approved? ..."), nor "banned accounts" (unblocking offers)
         "not fda[- ]approved|(?:is|are) not (?:fda[- ])?approved|(?:isn'?t|aren'?t) (?:fda[- ])?approved|"
-        "(?:removed|kicked) (?:\\d+ |the |these |those )?(?:accounts?|posts?|members?)|banned \\d+ (?:accounts?|members?)"
+        "(?:removed|kicked) (?:\\d+ |the |these |those )?(?:accounts?|posts?|members?)|banned \\d+ (?:accounts?|members?)|"
+        "别借|不要借(?<!要不要借)|唔好借|(?:nobody|no one)(?: is| will|'s)? (?:paying|pay|pays|hiring|hire)\\b|"
+        # Malay, Tagalog and Hindi warnings in code-switched chat
+        "kena tipu|hati-hati|penipuan|modus\\b|mag-?ingat|manloloko|niloko|dhokha"
     ),
     # the scammer's own words: "不是骗子", "not a scam", "no scam" are reassurance, not warnings
     "reassurance": (
@@ -43,7 +46,7 @@ LEX = Lexicon({
     ),
     "reported_speech": (
         "有人加我|有人让我|有人找我|有人问我|有人私信|有人私聊|有人给我|有人冒充|有人盗用|有人在|有人喺|有人说|有人话|有人发|"
-        "有人问|有人 dm|有人dm|有人 pm|有个人|收到短信(?<!你收到短信)(?<!您收到短信)|收到消息|收到一条|收到一个|收到这种|收到过|"
+        "有人问|有人 dm|有人dm|有人 pm|有个人|被拉进|收到短信(?<!你收到短信)(?<!您收到短信)|收到消息|收到一条|收到一个|收到这种|收到过|"
         "看到有人|看到一个|看到这个|网上看到|在网上看到|大家评评|帮忙看看|我朋友说|朋友介绍|got a text|got an email|got offered|"
         "people are posting|people keep|they keep|saw this|screenshot attached|screenshot from|messages you as|"
         "was offered|offered me|offering me|offered us|offering us|lured|"
