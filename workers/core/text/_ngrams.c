@@ -34,9 +34,9 @@ static void Scorer_dealloc(Scorer *s) {
     PyMem_Free(s->woff);
     PyMem_Free(s->wlen);
     PyMem_Free(s->wchars);
-    PyMem_Free(s->keys);
-    PyMem_Free(s->rows);
-    PyMem_Free(s->weights);
+    if (s->slots) table_free(s->slots, (size_t)(s->mask + 1) * sizeof(Slot));
+    PyMem_Free(s->kbuf);
+    if (s->weights) table_free(s->weights, (size_t)(s->nrows * s->k + 1) * sizeof(double));
     PyMem_Free(s->seen);
     PyMem_Free(s->summary);
     PyMem_Free(s->sums);
@@ -82,15 +82,15 @@ static int Scorer_init(Scorer *s, PyObject *args, PyObject *kwds) {
     uint64_t cap = 16;
     while (cap < (uint64_t)n * 2) cap <<= 1;
     s->mask = cap - 1;
-    s->keys = PyMem_Calloc(cap, sizeof(uint64_t));
-    s->rows = PyMem_Calloc(cap, sizeof(int32_t));
-    s->weights = PyMem_Malloc((size_t)(n * s->k + 1) * sizeof(double));
+    s->shift = 64 - __builtin_ctzll(cap);
+    s->slots = table_alloc(cap * sizeof(Slot));
+    s->weights = table_alloc((size_t)(n * s->k + 1) * sizeof(double));
     s->seen_words = n / 64 + 1;
     s->seen = PyMem_Calloc(s->seen_words, sizeof(uint64_t));
     s->summary_words = s->seen_words / 64 + 1;
     s->summary = PyMem_Calloc(s->summary_words, sizeof(uint64_t));
     s->sums = PyMem_Malloc((size_t)(s->k + 1) * sizeof(double));
-    if (!s->keys || !s->rows || !s->weights || !s->seen || !s->summary || !s->sums) {
+    if (!s->slots || !s->weights || !s->seen || !s->summary || !s->sums) {
         PyErr_NoMemory();
         goto done;
     }
@@ -158,14 +158,14 @@ static int Scorer_init(Scorer *s, PyObject *args, PyObject *kwds) {
         }
         uint64_t cs[3];
         for (Py_ssize_t i = 0; i < len; i++) cs[i] = PyUnicode_READ_CHAR(g, i);
-        uint64_t key = pack(cs, (int)len), i = slot_of(key, s->mask);
-        while (s->keys[i] && s->keys[i] != key) i = (i + 1) & s->mask;
-        if (s->keys[i] == key) {
+        uint64_t key = pack(cs, (int)len), i = slot_of(key, s->shift);
+        while (s->slots[i].key && s->slots[i].key != key) i = (i + 1) & s->mask;
+        if (s->slots[i].key == key) {
             PyErr_Format(PyExc_ValueError, "gram %zd repeats an earlier gram", r);
             goto done;
         }
-        s->keys[i] = key;
-        s->rows[i] = (int32_t)r;
+        s->slots[i].key = key;
+        s->slots[i].row = r;
     }
     ok = 1;
 done:
@@ -184,6 +184,7 @@ static PyObject *Scorer_score(Scorer *s, PyObject *args) {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (reserve_keys(s, n) < 0) return NULL;
 #define AT_TEXT(i) PyUnicode_READ(kind, data, (i))
     SCORE_BODY(AT_TEXT)
     WORDS_BODY(AT_TEXT, kind, data)
@@ -234,7 +235,7 @@ static int check_foldable(const Scorer *s, PyObject *text, const char *method) {
 static PyObject *Scorer_score_normalized(Scorer *s, PyObject *text) {
     if (check_foldable(s, text, "score_normalized") < 0) return NULL;
     Py_ssize_t n = fold_into_buffer(s, text);
-    if (n < 0) return NULL;
+    if (n < 0 || reserve_keys(s, n) < 0) return NULL;
     Py_ssize_t lo = s->summary_words, hi = -1;
     const Py_UCS4 *buf = s->buf;
 #define AT_BUF(i) buf[(i)]
@@ -262,7 +263,21 @@ static PyObject *Scorer_fold(Scorer *s, PyObject *text) {
     return out;
 }
 
+/* The mean number of slots a lookup of a vocabulary n-gram reads (1.0 = every n-gram in its own home slot). */
+static PyObject *Scorer_mean_probes(Scorer *s, PyObject *unused) {
+    (void)unused;
+    uint64_t found = 0, probes = 0;
+    for (uint64_t i = 0; s->slots && i <= s->mask; i++) {
+        if (!s->slots[i].key) continue;
+        found++;
+        probes += ((i - slot_of(s->slots[i].key, s->shift)) & s->mask) + 1;
+    }
+    return PyFloat_FromDouble(found ? (double)probes / (double)found : 0.0);
+}
+
 static PyMethodDef Scorer_methods[] = {
+    {"mean_probes", (PyCFunction)Scorer_mean_probes, METH_NOARGS,
+     "mean_probes() -> the mean number of table slots a lookup of a vocabulary n-gram reads."},
     {"score", (PyCFunction)Scorer_score, METH_VARARGS,
      "score(text, extra_rows=None) -> (sums, count, strongest): see the module's documentation."},
     {"score_normalized", (PyCFunction)Scorer_score_normalized, METH_O,

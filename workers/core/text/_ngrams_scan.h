@@ -9,16 +9,40 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
+
+/* The two big tables (the n-gram slots, 16 MB, and the weights, 24 MB) are read at random, one line per n-gram:
+ * with 4 KB pages nearly every read also misses the TLB, and the page walks cost more than the reads. They are
+ * mapped on their own and asked to be backed by 2 MB pages (transparent huge pages, `madvise` mode; a kernel
+ * that refuses leaves ordinary pages, with the same results). Zero-filled, like calloc. */
+static void *table_alloc(size_t size) {
+    void *p = mmap(NULL, size ? size : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return NULL;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, size, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+static void table_free(void *p, size_t size) {
+    if (p) munmap(p, size ? size : 1);
+}
+
+/* One slot of the n-gram table: the key and its row side by side, so a probe touches one cache line. */
+typedef struct {
+    uint64_t key;       /* 0 = empty */
+    int64_t row;
+} Slot;
 
 typedef struct {
     PyObject_HEAD
-    uint64_t *keys;     /* open addressing, 0 = empty */
-    int32_t *rows;
+    Slot *slots;        /* open addressing, mask + 1 slots (table_alloc) */
     uint64_t mask;
+    int shift;          /* 64 - log2(mask + 1): slot_of's shift */
     Py_ssize_t nrows;   /* vocabulary size */
     Py_ssize_t k;       /* columns */
     Py_ssize_t ncat;
-    double *weights;    /* nrows * k, owned copy */
+    double *weights;    /* nrows * k, owned copy (table_alloc) */
     uint64_t *seen;     /* bitmap over rows, all zero between calls */
     Py_ssize_t seen_words;
     uint64_t *summary;  /* bitmap over the words of `seen` that have a bit set, all zero between calls: the sum
@@ -36,6 +60,8 @@ typedef struct {
     Py_UCS4 *fold;      /* optional: code point (below 0x10000) -> its folded code point (text_model.fold) */
     Py_UCS4 *buf;       /* scratch for score_normalized: START + folded, stripped text + END */
     Py_ssize_t buflen;
+    uint64_t *kbuf;     /* scratch: the keys of a text's n-grams, in text order */
+    Py_ssize_t kbuflen;
 } Scorer;
 
 #define FOLD_SIZE 0x10000
@@ -56,18 +82,39 @@ static inline uint64_t pack(const uint64_t *cs, int n) {
     return key;
 }
 
-static inline uint64_t slot_of(uint64_t key, uint64_t mask) {
-    return ((key * 0x9E3779B97F4A7C15ULL) >> 20) & mask;
+/* Fibonacci hashing: the top bits of key * 2^64/phi. (The low bits of a product hear nothing of the key's high
+ * bits, where a 3-gram keeps its third character: a slot taken from them put every 3-gram that shares its first
+ * two characters in one run of the table, 15 probes on average instead of about 1.) */
+static inline uint64_t slot_of(uint64_t key, int shift) {
+    return (key * 0x9E3779B97F4A7C15ULL) >> shift;
 }
 
 static inline int32_t lookup(const Scorer *s, uint64_t key) {
-    uint64_t i = slot_of(key, s->mask);
-    while (s->keys[i]) {
-        if (s->keys[i] == key) return s->rows[i];
+    uint64_t i = slot_of(key, s->shift);
+    while (s->slots[i].key) {
+        if (s->slots[i].key == key) return (int32_t)s->slots[i].row;
         i = (i + 1) & s->mask;
     }
     return -1;
 }
+
+/* Room for the keys of a text of n code points (at most three n-grams end at each); 0, or -1 with the error set. */
+static int reserve_keys(Scorer *s, Py_ssize_t n) {
+    Py_ssize_t need = 3 * n + 1;
+    if (need <= s->kbuflen) return 0;
+    uint64_t *grown = PyMem_Realloc(s->kbuf, (size_t)need * sizeof(uint64_t));
+    if (!grown) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    s->kbuf = grown;
+    s->kbuflen = need;
+    return 0;
+}
+
+/* How many probes ahead the table's slots are asked for: the 16 MB table does not fit in the cache, and probes
+ * one after the other would wait for each miss in turn; asked for early, the misses overlap. */
+#define PROBE_AHEAD 12
 
 
 /* The row of the word feature made of text[a, a + alen), then (when blen > 0) " " and text[b, b + blen). */
@@ -111,23 +158,31 @@ static inline void mark(Scorer *s, int32_t row, Py_ssize_t *lo, Py_ssize_t *hi) 
     if (sw > *hi) *hi = sw;
 }
 
-/* The scoring of a text given as `n` code points read by `at(i)` (see score() in the module documentation). */
+/* The scoring of a text given as `n` code points read by `at(i)` (see score() in the module documentation):
+ * first the keys of every 1-, 2- and 3-gram, then their lookups, each slot asked for PROBE_AHEAD probes before it
+ * is read. The caller has reserved the keys' room (reserve_keys). */
 #define SCORE_BODY(AT)                                                                                       \
-    uint64_t c0 = 0, c1 = 0, c2;  /* c0, c1: the two characters before position i, plus one (0 = none) */    \
-    for (Py_ssize_t i = 0; i < n; i++) {                                                                     \
-        c2 = (uint64_t)AT(i) + 1;                                                                            \
-        int32_t r = lookup(s, c2);                                                                           \
-        if (r >= 0) mark(s, r, &lo, &hi);                                                                    \
-        if (c1) {                                                                                            \
-            r = lookup(s, c1 | (c2 << 21));                                                                  \
-            if (r >= 0) mark(s, r, &lo, &hi);                                                                \
-            if (c0) {                                                                                        \
-                r = lookup(s, c0 | (c1 << 21) | (c2 << 42));                                                 \
-                if (r >= 0) mark(s, r, &lo, &hi);                                                            \
+    Py_ssize_t nk = 0;                                                                                       \
+    {                                                                                                        \
+        uint64_t c0 = 0, c1 = 0, c2;  /* c0, c1: the two characters before position i, plus one (0 = none) */\
+        uint64_t *keys = s->kbuf;                                                                            \
+        for (Py_ssize_t i = 0; i < n; i++) {                                                                 \
+            c2 = (uint64_t)AT(i) + 1;                                                                        \
+            keys[nk++] = c2;                                                                                 \
+            if (c1) {                                                                                        \
+                keys[nk++] = c1 | (c2 << 21);                                                                \
+                if (c0) keys[nk++] = c0 | (c1 << 21) | (c2 << 42);                                           \
             }                                                                                                \
+            c0 = c1;                                                                                         \
+            c1 = c2;                                                                                         \
         }                                                                                                    \
-        c0 = c1;                                                                                             \
-        c1 = c2;                                                                                             \
+        for (Py_ssize_t j = 0; j < nk && j < PROBE_AHEAD; j++)                                               \
+            __builtin_prefetch(s->slots + slot_of(keys[j], s->shift));                                        \
+        for (Py_ssize_t j = 0; j < nk; j++) {                                                                \
+            if (j + PROBE_AHEAD < nk) __builtin_prefetch(s->slots + slot_of(keys[j + PROBE_AHEAD], s->shift)); \
+            int32_t r = lookup(s, keys[j]);                                                                  \
+            if (r >= 0) mark(s, r, &lo, &hi);                                                                \
+        }                                                                                                    \
     }
 
 static PyObject *finish_score(Scorer *s, PyObject *extra, Py_ssize_t lo, Py_ssize_t hi) {
