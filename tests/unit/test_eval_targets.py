@@ -1,7 +1,7 @@
 """Issue #3's quality targets, measured by `modworker eval`'s code on the two held-out splits.
 
-The test split (tests/data/corpus/test.*.jsonl, built from holdout15/) and the transfer split (transfer.*.jsonl,
-built from transfer7/: other writers, other briefs) are read by this test only: nothing is tuned against them.
+The test split (tests/data/corpus/test.*.jsonl, built from holdout16/) and the transfer split (transfer.*.jsonl,
+built from transfer8/: other writers, other briefs) are read by this test only: nothing is tuned against them.
 A target not met yet on a split is listed in SHORTFALLS with the figure measured, as a strict xfail: the suite
 stays honest about it (the README and the issue say so), and when a change meets it the xfail turns into a
 failure that asks for the entry to be removed.
@@ -18,30 +18,20 @@ from workers.settings import DEFAULT_POLICY, REPO_ROOT
 CORPUS = REPO_ROOT / "tests" / "data" / "corpus"
 
 TARGETS = QUALITY_TARGETS  # target -> bound: precision/recall at least the bound, flagged rates at most it
-# Policy 2026-11-29.31 (session 14: the model retrained, C = 100, on 43,852 dev messages: holdout14/ and transfer6/
-# retired into dev; 1,200 new messages aimed at the innocent messages every held-out split flags most (questions and
-# warnings that quote an offer, look-alikes of drainage) and at cross-validation's weakest figures (English
-# marketing spam, accounts and identities for hire), and 600 long messages (what cross-validation catches least); a
-# quotation cue and more question, warning and account cues read from dev's cross-validated errors;
-# alone_min_score 0.6, review bar 0.62, 0.67 in direct messages: the operating point cross-validation's rule picks,
-# README). Both splits were committed before .31 was trained.
-# holdout15/ (1,317 messages by seven new writers to the holdout briefs): .29 (first sight) recruitment 0.994 / 0.935,
-# marketing 0.979 / 0.962, benign flagged 1.26% (8/637: two messages over the bound), hard negatives 2.00% (8/400);
-# .30 1.000 / 0.941, 0.979 / 0.959, 0.78% (5/637), 1.25%; .31 0.997 / 0.950 (323/340), 0.979 / 0.962 (329/342),
-# 0.78% (5/637), 1.25% (5/400). .29's first sight showed (aggregates only) that questions were again what it flagged
-# most (5 of 55, as 4 of 55 on holdout14/); the quotation cue was written after it, on dev.
-# transfer7/ (1,320 messages by six new writers given six other briefs): .30 (first sight) 0.997 / 0.870 (301/346),
-# 0.992 / 0.930, 0.28% (2/720), 0.56% (2/360); .31 0.997 / 0.879 (304/346), 0.996 / 0.934 (241/258), 0.14% (1/720),
-# 0.28% (1/360). By brief (aggregates only), recruitment recall with .30 / .31: long messages 0.635 / 0.667, very
-# short ones 0.891 / 0.844, the four communities 0.905-0.974 / 0.937-0.974; the 600 long dev messages of .31 were
-# written after .30's first sight had shown it. Cross-validation by writer on dev predicts 0.990 / 0.924, 0.986 /
-# 0.897, 0.54%, 0.76% for .31 (README). Neither split's errors have been read.
-SHORTFALLS: dict[tuple[str, str], str] = {
-    ("transfer", "recruitment_scam recall"): (
-        "policy .31 catches 304 of transfer7/'s 346 recruitment scams (0.879, bound 0.90): long messages (0.667) and very "
-        "short ones (0.844) are missed most; .30's first sight caught 301. Not tuned away: the transfer split does not "
-        "choose the model"),
-}
+# Policy 2026-11-29.32 (session 15: the model retrained, C = 100, on 47,787 dev messages: holdout15/ and transfer7/
+# retired into dev; 1,298 new messages aimed at what transfer7/'s aggregate figures and cross-validation missed most:
+# very short messages, long ones (some with the offer late in the message), and questions about offers received;
+# alone_min_score 0.65, review bar 0.62, 0.67 in direct messages: the operating point cross-validation's rule picks,
+# README). Both splits were committed before .32 was trained, and evaluated first with .31 (first sight).
+# holdout16/ (1,315 messages by seven new writers to the holdout briefs): .31 (first sight) recruitment 0.997 /
+# 0.968, marketing 0.997 / 0.980, benign flagged 0.31% (2/635), hard negatives 0.50% (2/400); .32 0.997 / 0.974
+# (331/340), 0.994 / 0.985 (338/343), 0.47% (3/635), 0.50% (2/400).
+# transfer8/ (1,320 messages by six new writers given six other briefs): .31 (first sight) and .32 alike, 0.997 /
+# 0.983 (355/361), 0.992 / 0.975 (235/241), 0.28% (2/720), 0.28% (1/360). Cross-validation by writer on dev predicts
+# 0.990 / 0.925, 0.989 / 0.894, 0.52%, 0.75% for .32 (README). Neither split's errors have been read.
+# No target is missed on either split: SHORTFALLS is empty. (transfer7/'s recruitment recall, 0.879 with .31, was
+# the last entry; transfer7/ is dev now.)
+SHORTFALLS: dict[tuple[str, str], str] = {}
 
 
 SPLITS = ("test", "transfer")
