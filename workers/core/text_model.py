@@ -235,7 +235,7 @@ class TextModel:
         """One prediction per category scoring at least `floor`: its most likely subtype and the calibrated
         category score (the evidence n-gram is only located for those)."""
         scorer = self._scorer
-        folded: str | None = None  # the evidence is found in the folded text, made when first needed
+        folded: str | None = None  # the Python path finds the evidence in the folded text, made when first needed
         if scorer is not None:  # folds, strips and frames the text itself
             sums, count, strongest = scorer.score_normalized(text)
         else:
@@ -255,9 +255,13 @@ class TextModel:
             best = max((z[nc + s], s) for s in range(len(self.subtypes)) if self._owner[s] == j)[1]
             start = end = 0
             if strongest is not None:
-                if folded is None:
-                    folded = scorer.fold(text) if scorer is not None else fold(text)
-                start, end = _locate(folded, self.vocab[strongest[j]])
+                gram = self.vocab[strongest[j]]
+                if scorer is not None:  # reads the text through the fold table, without making the folded text
+                    start, end = scorer.locate(text, gram)
+                else:
+                    if folded is None:
+                        folded = fold(text)
+                    start, end = _locate(folded, gram)
             out.append(Prediction(self.subtypes[best], score, start, end))
         return out
 

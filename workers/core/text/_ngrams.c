@@ -263,6 +263,42 @@ static PyObject *Scorer_fold(Scorer *s, PyObject *text) {
     return out;
 }
 
+/* locate(text, gram) -> (start, end): text_model._locate(fold(text), gram) without making the folded text. The
+ * core of the gram (without its word mark "\x04" and the edge marks "\x02" / "\x03" at either end) is looked for
+ * in the text read through the fold table; its first occurrence, or (0, 0). */
+static PyObject *Scorer_locate(Scorer *s, PyObject *args) {
+    PyObject *text, *gram;
+    if (!PyArg_ParseTuple(args, "UU", &text, &gram)) return NULL;
+    if (s->fold == NULL) {
+        PyErr_SetString(PyExc_ValueError, "this scorer was made without a fold table");
+        return NULL;
+    }
+    int gkind = PyUnicode_KIND(gram), tkind = PyUnicode_KIND(text);
+    const void *gdata = PyUnicode_DATA(gram), *tdata = PyUnicode_DATA(text);
+    Py_ssize_t a = 0, b = PyUnicode_GET_LENGTH(gram), n = PyUnicode_GET_LENGTH(text);
+    if (b > 0 && PyUnicode_READ(gkind, gdata, 0) == 0x04) a = 1;
+    while (a < b) {
+        Py_UCS4 c = PyUnicode_READ(gkind, gdata, a);
+        if (c != START_MARK && c != END_MARK) break;
+        a++;
+    }
+    while (b > a) {
+        Py_UCS4 c = PyUnicode_READ(gkind, gdata, b - 1);
+        if (c != START_MARK && c != END_MARK) break;
+        b--;
+    }
+    Py_ssize_t m = b - a;
+    if (m == 0 || m > n) return Py_BuildValue("(nn)", (Py_ssize_t)0, (Py_ssize_t)0);
+    Py_UCS4 first = PyUnicode_READ(gkind, gdata, a);
+    for (Py_ssize_t i = 0; i + m <= n; i++) {
+        if (fold_char(s, PyUnicode_READ(tkind, tdata, i)) != first) continue;
+        Py_ssize_t j = 1;
+        while (j < m && fold_char(s, PyUnicode_READ(tkind, tdata, i + j)) == PyUnicode_READ(gkind, gdata, a + j)) j++;
+        if (j == m) return Py_BuildValue("(nn)", i, i + m);
+    }
+    return Py_BuildValue("(nn)", (Py_ssize_t)0, (Py_ssize_t)0);
+}
+
 /* The mean number of slots a lookup of a vocabulary n-gram reads (1.0 = every n-gram in its own home slot). */
 static PyObject *Scorer_mean_probes(Scorer *s, PyObject *unused) {
     (void)unused;
@@ -276,6 +312,8 @@ static PyObject *Scorer_mean_probes(Scorer *s, PyObject *unused) {
 }
 
 static PyMethodDef Scorer_methods[] = {
+    {"locate", (PyCFunction)Scorer_locate, METH_VARARGS,
+     "locate(text, gram) -> (start, end): where the gram's core first occurs in fold(text) (text_model._locate)."},
     {"mean_probes", (PyCFunction)Scorer_mean_probes, METH_NOARGS,
      "mean_probes() -> the mean number of table slots a lookup of a vocabulary n-gram reads."},
     {"score", (PyCFunction)Scorer_score, METH_VARARGS,
