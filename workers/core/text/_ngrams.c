@@ -204,15 +204,7 @@ static Py_ssize_t fold_into_buffer(Scorer *s, PyObject *text) {
     while (a < b && Py_UNICODE_ISSPACE(fold_char(s, PyUnicode_READ(kind, data, a)))) a++;
     while (b > a && Py_UNICODE_ISSPACE(fold_char(s, PyUnicode_READ(kind, data, b - 1)))) b--;
     Py_ssize_t need = b - a + 2;
-    if (need > s->buflen) {
-        Py_UCS4 *grown = PyMem_Realloc(s->buf, (size_t)need * sizeof(Py_UCS4));
-        if (!grown) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        s->buf = grown;
-        s->buflen = need;
-    }
+    if (reserve((void **)&s->buf, &s->buflen, need, sizeof(Py_UCS4)) < 0) return -1;
     s->buf[0] = START_MARK;
     for (Py_ssize_t i = a; i < b; i++) s->buf[i - a + 1] = fold_char(s, PyUnicode_READ(kind, data, i));
     s->buf[need - 1] = END_MARK;

@@ -98,18 +98,22 @@ static inline int32_t lookup(const Scorer *s, uint64_t key) {
     return -1;
 }
 
-/* Room for the keys of a text of n code points (at most three n-grams end at each); 0, or -1 with the error set. */
-static int reserve_keys(Scorer *s, Py_ssize_t n) {
-    Py_ssize_t need = 3 * n + 1;
-    if (need <= s->kbuflen) return 0;
-    uint64_t *grown = PyMem_Realloc(s->kbuf, (size_t)need * sizeof(uint64_t));
+/* Grow a scratch buffer of `*cap` items of `item` bytes to at least `need` items; 0, or -1 with the error set. */
+static int reserve(void **buf, Py_ssize_t *cap, Py_ssize_t need, size_t item) {
+    if (need <= *cap) return 0;
+    void *grown = PyMem_Realloc(*buf, (size_t)need * item);
     if (!grown) {
         PyErr_NoMemory();
         return -1;
     }
-    s->kbuf = grown;
-    s->kbuflen = need;
+    *buf = grown;
+    *cap = need;
     return 0;
+}
+
+/* Room for the keys of a text of n code points (at most three n-grams end at each); 0, or -1 with the error set. */
+static int reserve_keys(Scorer *s, Py_ssize_t n) {
+    return reserve((void **)&s->kbuf, &s->kbuflen, 3 * n + 1, sizeof(uint64_t));
 }
 
 /* How many probes ahead the table's slots are asked for: the 16 MB table does not fit in the cache, and probes
