@@ -21,7 +21,11 @@
  *
  * score_normalized(text) -> score(START + fold(text).strip() + END): the normalized text is folded, stripped and
  *   framed here (strip: the characters str.isspace() calls whitespace), without making those strings
- * fold(text) -> the text with every character through the fold table
+ * locate(text, gram) -> (start, end): where the gram's core (without its word and edge marks) first occurs in
+ *   fold(text), read through the fold table without making that string, or (0, 0): text_model._locate's answer
+ * fold(text) -> the text with every character through the fold table (the tests compare the table with
+ *   text_model.fold through it)
+ * mean_probes() -> how many table slots a lookup of a vocabulary n-gram reads on average (about 1)
  *
  * Pure: no I/O, holds the GIL throughout (calls never interleave on one scorer).
  */
