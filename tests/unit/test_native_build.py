@@ -60,3 +60,41 @@ def test_a_plain_python_build_removes_the_compiled_modules_it_would_leave_shadow
     native.remove_compiled(tmp_path)
     assert native.compiled_modules(tmp_path) == [] and not shared.exists() and path.exists()
     native.check(tmp_path, tmp_path / "missing.json")
+
+
+
+def test_a_new_detector_file_not_yet_compiled_builds_on_the_compiled_frames():
+    """"Add a detector by adding its file and one line": an interpreted subclass of the compiled frames works,
+    and the engine reads what the frames promise from it."""
+    from datetime import datetime, timezone
+
+    from schemas.models import MessageEvent
+    from workers.core.detectors import DETECTORS, base, kinds
+    from workers.core.engine import Engine
+    from workers.core.findings import Finding
+    from workers.core.policy import load_policy
+    from workers.settings import DEFAULT_POLICY
+
+    assert kinds.__file__.endswith(tuple(EXTENSION_SUFFIXES)), "the frames are compiled: this test is about that"
+    lex = base.Lexicon({"ask": "test-cue-word"})
+    try:
+        class NewCue(kinds.CueDetector):  # defined here: interpreted
+            name = "new_cue"
+            lexicon = lex
+
+            def find(self, ctx: base.Context, hits: base.Hits) -> list[Finding]:
+                return self.each_class(ctx, hits, "new", 0.1)
+
+        cue = NewCue()
+        assert cue.requires_hits == (lex,) and cue.topical
+        engine = Engine(load_policy(DEFAULT_POLICY), detectors=(*DETECTORS, cue), defer_rules=False)
+        event = MessageEvent.model_validate({
+            "event_id": "e1", "account_id": "a1", "surface": "group",
+            "sent_at": datetime(2026, 11, 30, tzinfo=timezone.utc).isoformat(),
+            "text": "帮忙刷单，一单5元，日结，test-cue-word",
+        })
+        findings = {f.rule_id: f for f in engine.analyze(event).findings}
+        assert "new.ask" in findings and findings["new.ask"].detector == "new_cue"
+        assert event.text[findings["new.ask"].start:findings["new.ask"].end] == "test-cue-word"
+    finally:  # registered lexicons are process-wide: the scanner is rebuilt without it
+        base._REGISTRY.remove(lex)

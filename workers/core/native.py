@@ -20,10 +20,10 @@ ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = Path(__file__).with_name("_compiled.json")
 GROUP = "workers.core._native"  # mypyc's shared library: workers/core/_native__mypyc.*.so
 
-# The decision path: normalization, handles, the lexicon scan, the text model's glue, scoring, policy and the
-# counters' planning. The detectors themselves stay interpreted: they are small, declare their lexicons as
-# class attributes set by `__init_subclass__` (not a thing compiled classes do), and are the code most often
-# edited. Only modules that mypy checks clean can be listed: mypyc refuses a module with type errors.
+# The decision path: normalization, handles, the lexicon scan, the detectors, the text model's glue, scoring,
+# policy and the counters' planning. Only modules that mypy checks clean can be listed: mypyc refuses a module
+# with type errors. A new detector file works before it is listed here (its frames, detectors/kinds.py, allow
+# interpreted subclasses); list it to compile it.
 COMPILED = (
     "workers/core/engine.py",
     "workers/core/findings.py",
@@ -34,8 +34,29 @@ COMPILED = (
     "workers/core/scoring.py",
     "workers/core/signals.py",
     "workers/core/text_model.py",
+    "workers/core/detectors/account_rental.py",
     "workers/core/detectors/base.py",
+    "workers/core/detectors/contact_cta.py",
+    "workers/core/detectors/employer_context.py",
+    "workers/core/detectors/fake_job.py",
+    "workers/core/detectors/family_context.py",
+    "workers/core/detectors/fraud_drainage.py",
+    "workers/core/detectors/identity_verification.py",
+    "workers/core/detectors/kinds.py",
+    "workers/core/detectors/lexicon.py",
+    "workers/core/detectors/low_effort.py",
     "workers/core/detectors/matcher.py",
+    "workers/core/detectors/money_offer.py",
+    "workers/core/detectors/news_context.py",
+    "workers/core/detectors/order_brushing.py",
+    "workers/core/detectors/paid_posting.py",
+    "workers/core/detectors/question_context.py",
+    "workers/core/detectors/quote_context.py",
+    "workers/core/detectors/sexual_services.py",
+    "workers/core/detectors/unqualified_product.py",
+    "workers/core/detectors/upfront_fee.py",
+    "workers/core/detectors/urgency.py",
+    "workers/core/detectors/warning_context.py",
     "workers/core/text/charmap.py",
     "workers/core/text/offsets.py",
     "workers/core/text/rules.py",

@@ -65,7 +65,7 @@ class AccountRental(TopicDetector):
         if jargon:
             out.append(emit(NAME, ctx, "account_rental.trade_jargon", LABEL, 0.5, jargon[0]))
         acquire = [s for s in hits.get("acquire", ()) if not negated(text, s[0])]
-        price = hits.get("price")
+        price = hits.get("price", [])
         if account and (acquire or (price and not other)):
             weight = 0.15 if out else 0.5 if acquire and "idle" in hits else 0.45
             out.append(emit(NAME, ctx, "account_rental.account_trade", LABEL, weight, (acquire or price)[0]))

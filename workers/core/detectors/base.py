@@ -32,6 +32,8 @@ from workers.core.findings import Finding
 from workers.core.handles import Handle
 from workers.core.normalize import Normalized
 
+Hits = Mapping[str, Spans]  # what a lexicon found in an event: class -> spans (read only)
+
 
 @dataclass(frozen=True, slots=True, init=False)
 class Context:
@@ -61,7 +63,8 @@ class Detector(Protocol):
       requires_hits = (LEX, ...)   unless each of these lexicons found something (`LEX.hits`), with a topic
     """
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def detect(self, ctx: Context) -> list[Finding]: ...
 
@@ -237,7 +240,7 @@ class Lexicon:
         if self.triggers:
             TOPIC_LEXICONS.append(self)
 
-    def hits(self, ctx: Context) -> Mapping[str, Spans]:
+    def hits(self, ctx: Context) -> Hits:
         """The classes found in the event's text, with the spans of their matches (in text order). Read only."""
         current = _current[0]
         if current is None or current.norm is not ctx.norm:

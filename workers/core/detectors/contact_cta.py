@@ -2,7 +2,7 @@
 or a bare contact handle (WeChat ID, QQ, phone, Telegram, URL). Label-less support."""
 from __future__ import annotations
 
-from workers.core.detectors.base import Context, Lexicon
+from workers.core.detectors.base import Context, Hits, Lexicon
 from workers.core.detectors.kinds import CueDetector
 from workers.core.findings import Finding
 
@@ -23,9 +23,9 @@ LEX = Lexicon({
 class ContactCta(CueDetector):
     name = NAME
     lexicon = LEX
-    requires_hits = ()  # a contact handle alone is a cue too
+    needs_hits = False  # a contact handle alone is a cue too
 
-    def find(self, ctx: Context, hits: dict) -> list[Finding]:
+    def find(self, ctx: Context, hits: Hits) -> list[Finding]:
         findings = self.each_class(ctx, hits, "cta", 0.15)
         if ctx.handles:
             h = ctx.handles[0]

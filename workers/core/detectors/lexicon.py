@@ -7,7 +7,7 @@ with a literal character (see `Lexicon`).
 """
 from __future__ import annotations
 
-from workers.core.detectors.base import Context, Lexicon, Spans
+from workers.core.detectors.base import Context, Hits, Lexicon, Spans
 
 CN_DIGITS = "一二两三四五六七八九十百千万几壹贰叁肆伍陆柒捌玖拾佰仟"
 _CN = f"[{CN_DIGITS}]"
@@ -39,7 +39,7 @@ PAID_AMOUNT = f"(?:给你|给|拿|赚|得|转你|转|付你|付|收入)(?:{AMOUN
 MONEY_LEXICON = Lexicon({"rate": RATE, "money": MONEY + "|" + PAID_AMOUNT, "amount": AMOUNT})
 
 
-def money(ctx: Context) -> dict[str, Spans]:
+def money(ctx: Context) -> Hits:
     """Rates, amounts of money and bare amounts in the text: {"rate": [...], "money": [...], "amount": [...]}.
     Computed once per event, on first use by any detector."""
     return MONEY_LEXICON.hits(ctx)

@@ -2,7 +2,7 @@
 "零风险", "不会封号", "100% legit". Label-less support."""
 from __future__ import annotations
 
-from workers.core.detectors.base import Context, Lexicon
+from workers.core.detectors.base import Context, Hits, Lexicon
 from workers.core.detectors.kinds import CueDetector
 from workers.core.findings import Finding
 
@@ -25,5 +25,5 @@ class LowEffort(CueDetector):
     name = NAME
     lexicon = LEX
 
-    def find(self, ctx: Context, hits: dict) -> list[Finding]:
+    def find(self, ctx: Context, hits: Hits) -> list[Finding]:
         return self.each_class(ctx, hits, "effort", 0.1)

@@ -5,7 +5,7 @@ wages too, and families send red packets).
 """
 from __future__ import annotations
 
-from workers.core.detectors.base import Context, Lexicon, emit
+from workers.core.detectors.base import Context, Hits, Lexicon, emit
 from workers.core.detectors.lexicon import AMOUNT, MONEY, money
 from workers.core.detectors.kinds import CueDetector
 from workers.core.findings import Finding
@@ -37,9 +37,9 @@ WEIGHTS = {"rate": 0.2, "daily_pay": 0.2, "income_claim": 0.15, "reward": 0.1, "
 class MoneyOffer(CueDetector):
     name = NAME
     lexicon = LEX
-    requires_hits = ()  # amounts are found apart from the lexicon (money())
+    needs_hits = False  # amounts are found apart from the lexicon (money())
 
-    def find(self, ctx: Context, hits: dict) -> list[Finding]:
+    def find(self, ctx: Context, hits: Hits) -> list[Finding]:
         found = money(ctx)
         out = [emit(NAME, ctx, f"money.{r}", None, WEIGHTS[r], spans[0]) for r, spans in hits.items()]
         for r in ("rate", "money"):

@@ -2,7 +2,7 @@
 Label-less, negative weight (damping)."""
 from __future__ import annotations
 
-from workers.core.detectors.base import Context, Lexicon, emit
+from workers.core.detectors.base import Context, Hits, Lexicon, emit
 from workers.core.detectors.kinds import CueDetector
 from workers.core.findings import Finding
 
@@ -24,7 +24,7 @@ class NewsContext(CueDetector):
     lexicon = LEX
     damps_model = True
 
-    def find(self, ctx: Context, hits: dict) -> list[Finding]:
+    def find(self, ctx: Context, hits: Hits) -> list[Finding]:
         spans = hits.get("news")
         if not spans:
             return []

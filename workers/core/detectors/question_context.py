@@ -10,7 +10,7 @@ need a part time?", "should I add you to the group?"), nor does a paid request f
 """
 from __future__ import annotations
 
-from workers.core.detectors.base import Context, Lexicon, emit
+from workers.core.detectors.base import Context, Hits, Lexicon, emit
 from workers.core.detectors.kinds import CueDetector
 from workers.core.detectors.warning_context import LEX as WARNING_LEX
 from workers.core.findings import Finding
@@ -51,7 +51,7 @@ class QuestionContext(CueDetector):
     lexicon = LEX
     damps_model = True
 
-    def find(self, ctx: Context, hits: dict) -> list[Finding]:
+    def find(self, ctx: Context, hits: Hits) -> list[Finding]:
         spans = hits.get("question")
         if not spans or "recovery_pitch" in WARNING_LEX.hits(ctx):  # "lost money to a scam? our agents..." is bait
             return []

@@ -2,7 +2,7 @@
 Label-less support."""
 from __future__ import annotations
 
-from workers.core.detectors.base import Context, Lexicon
+from workers.core.detectors.base import Context, Hits, Lexicon
 from workers.core.detectors.kinds import CueDetector
 from workers.core.findings import Finding
 
@@ -22,5 +22,5 @@ class Urgency(CueDetector):
     name = NAME
     lexicon = LEX
 
-    def find(self, ctx: Context, hits: dict) -> list[Finding]:
+    def find(self, ctx: Context, hits: Hits) -> list[Finding]:
         return self.each_class(ctx, hits, "urgency", 0.1)

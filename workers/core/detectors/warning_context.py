@@ -7,7 +7,7 @@ scam? our recovery experts...", 「先追回后收费」).
 """
 from __future__ import annotations
 
-from workers.core.detectors.base import Context, Lexicon, emit
+from workers.core.detectors.base import Context, Hits, Lexicon, emit
 from workers.core.detectors.kinds import CueDetector
 from workers.core.findings import Finding
 
@@ -66,7 +66,7 @@ class WarningContext(CueDetector):
     lexicon = LEX
     damps_model = True
 
-    def find(self, ctx: Context, hits: dict) -> list[Finding]:
+    def find(self, ctx: Context, hits: Hits) -> list[Finding]:
         out: list[Finding] = []
         warnings = hits.get("warning", [])
         reassurance = hits.get("reassurance", [])
