@@ -133,8 +133,10 @@ class TextModel:
         if w.shape != (len(vocab), k) or self.bias.shape != (k,) or not 0 < self.threshold < 1:
             raise ModelError(f"text model shapes do not agree: weights {w.shape}, vocab {len(vocab)}, {k} outputs")
         self.weights = w
-        self._owner = [next(j for j, c in enumerate(self.categories) if s.startswith(c + "."))
-                       for s in self.subtypes]
+        owner = [next(j for j, c in enumerate(self.categories) if s.startswith(c + ".")) for s in self.subtypes]
+        # per category, its subtypes' output columns (after the categories' own) and their numbers
+        self._subtype_columns = [[(len(self.categories) + s, s) for s, o in enumerate(owner) if o == j]
+                                 for j in range(len(self.categories))]
         self._bias = self.bias.tolist()
         self._index: dict[str, int] | None = None  # tables of the Python path, built on first use
         self._word_rows_table: dict[str, int] | None = None
@@ -241,18 +243,19 @@ class TextModel:
         else:
             folded = fold(text)  # once: the features read it stripped, the evidence is found in it whole
             sums, count, strongest = self._sums(folded)
-        nc = len(self.categories)
-        if count:
-            scale = math.sqrt(max(count, self.norm_floor))
-            z = [s / scale + b for s, b in zip(sums, self._bias)]
-        else:
-            z = self._bias
+        bias = self._bias
+        scale = math.sqrt(max(count, self.norm_floor)) if count else 1.0
         out = []
-        for j in range(nc):
-            score = round(self.calibrate(1.0 / (1.0 + math.exp(-z[j]))), 4)
+        for j in range(len(self.categories)):  # a subtype's output is computed only for a category kept
+            z = sums[j] / scale + bias[j] if count else bias[j]
+            score = round(self.calibrate(1.0 / (1.0 + math.exp(-z))), 4)
             if score < floor:
                 continue
-            best = max((z[nc + s], s) for s in range(len(self.subtypes)) if self._owner[s] == j)[1]
+            best, best_z = -1, 0.0
+            for col, s in self._subtype_columns[j]:  # the largest output; on a tie the later subtype
+                z = sums[col] / scale + bias[col] if count else bias[col]
+                if best < 0 or z >= best_z:
+                    best, best_z = s, z
             start = end = 0
             if strongest is not None:
                 gram = self.vocab[strongest[j]]
