@@ -36,7 +36,9 @@ from workers.core.text import charmap, offsets, rules, t2s
 __all__ = ["Normalized", "normalize"]
 
 Repl = offsets.Repl
-Log = list[tuple[str, re.Pattern[str], Repl]]  # the steps that changed the text: input text, pattern, replacement
+# The steps that changed the text: input text, pattern, and the replacement (its edits are recomputed when
+# offsets are first needed), or the edits themselves (a rule run in C gives them at once).
+Log = list[tuple[str, re.Pattern[str], Repl | list[offsets.Edit]]]
 Sub = Callable[..., str]  # (pattern, replacement, text, same_length=False) -> text
 
 # Characters whose presence switches on a step: traditional characters (t2s), Greek and Cyrillic
@@ -52,6 +54,14 @@ _RARE = re.compile("[" + charmap.char_class(_RARE_CODEPOINTS) + "]")
 # one pass, and the length changes; None: charmap's functions and _RARE.
 _CHARS = charmap.native_table("".join(map(chr, _RARE_CODEPOINTS)))
 _NO_CHARS: frozenset[str] = frozenset()
+# Two rules in C when built (rules.native_spelled): their output and edits in one pass. The patterns stay
+# the reference (the tests' reference pass runs them) and the path otherwise.
+# (Found by the pattern's identity: hashing a compiled pattern hashes its whole code.)
+_SPELLED = rules.native_spelled()
+_NATIVE_RULES: dict[int, Callable[[str], tuple[str, list[offsets.Edit]] | None]] = (
+    {id(rules.SEPARATORS): _SPELLED.join_spelled, id(rules.CJK_SPACE): _SPELLED.cjk_space}
+    if _SPELLED is not None else {}
+)
 
 
 class Normalized:
@@ -129,7 +139,8 @@ class Normalized:
     def _prepare(self) -> None:
         if self._edits is None:  # kept last step first, the order they are walked back
             log = self._log if self._log is not None else _run(self.original)[1]
-            self._edits = [(text, offsets.edits(pattern, fn, text)) for text, pattern, fn in reversed(log)]
+            self._edits = [(text, fn if isinstance(fn, list) else offsets.edits(pattern, fn, text))
+                           for text, pattern, fn in reversed(log)]
         if self._chars is None:
             chars = _CHARS
             if chars is not None:
@@ -237,6 +248,13 @@ def _run(original: str) -> tuple[str, Log]:
     log: Log = []
 
     def sub(pattern: re.Pattern[str], fn: Repl, text: str, same_length: bool = False) -> str:
+        native = _NATIVE_RULES.get(id(pattern))
+        if native is not None:
+            done = native(text)
+            if done is None:
+                return text
+            log.append((text, pattern, done[1]))
+            return done[0]
         out = pattern.sub(fn, text)
         if not same_length and out != text:  # a rule replacing character by character moves no offset
             log.append((text, pattern, fn))

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Callable
+from typing import Any, Callable
 
 from workers.core.text import charmap
+
+try:  # SEPARATORS and CJK_SPACE in C (workers/core/text/_spelled.c, built by ops/setup): the same results
+    from workers.core.text._spelled import SpelledRules
+except ImportError:  # not built: the patterns below
+    SpelledRules = None
 
 CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Separators that may split a word: spaces, punctuation and symbols (emoji included), except characters
@@ -24,16 +29,17 @@ _KEEP = set(":@/+#$%&=_,;!?。、✈〇'’")
 _SEP_CATEGORIES = {"Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Pc", "Sm", "Sk", "So", "Co"}
 
 
-def _soft_class() -> str:
+def _soft_code_points() -> list[int]:
     cps = [0x20]
     for cp in range(0x21, 0x10000):
         ch = chr(cp)
         if ch not in _KEEP and charmap.TABLE.get(cp) == cp and unicodedata.category(ch) in _SEP_CATEGORIES:
             cps.append(cp)
-    return charmap.char_class(cps) + "\U0001F000-\U0001FAFF"
+    return cps + list(range(0x1F000, 0x1FB00))  # emoji and other pictographs (outside the table's check)
 
 
-_SOFT_BODY = _soft_class()
+_SOFT_CPS = _soft_code_points()
+_SOFT_BODY = charmap.char_class(_SOFT_CPS[:-0xB00]) + "\U0001F000-\U0001FAFF"
 SOFT = f"[{_SOFT_BODY}]"
 HARD = ",;!?。、"
 ANY_SEP = f"[{_SOFT_BODY}{HARD}]"
@@ -126,6 +132,37 @@ SEPARATORS = re.compile(
     f"|{SOFT}{{0,5}}+(?:[{CJK}]|[a-z](?![a-z0-9'’/]))"  # two, after a digit: before a CJK char or letter
     f"|(?<= ) {{0,5}}+[0-9](?![a-z0-9'’/]))))"  # digit, spaces, digit
 )
+
+
+def spelled_flags() -> bytes:
+    """The character classes SEPARATORS, join_spelled and CJK_SPACE look at, one byte per code point below
+    0x20000, for their C version (workers/core/text/_spelled.c, which names the bits)."""
+    flags = bytearray(0x20000)
+    for cp in _SOFT_CPS:
+        flags[cp] |= 1
+    for c in HARD:
+        flags[ord(c)] |= 2
+    for lo, hi in ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):  # CJK
+        for cp in range(lo, hi + 1):
+            flags[cp] |= 4
+    for c in "abcdefghijklmnopqrstuvwxyz":
+        flags[ord(c)] |= 32
+    for c in "0123456789":
+        flags[ord(c)] |= 64
+    for c in "abcdefghijklmnopqrstuvwxyz0123456789'’/":
+        flags[ord(c)] |= 128
+    for cp in range(0x20000):
+        if flags[cp]:  # str's own answers, for every character a match can hold
+            ch = chr(cp)
+            flags[cp] |= (8 if ch.isalnum() else 0) | (16 if ch.isdigit() else 0)
+    return bytes(flags)
+
+
+def native_spelled() -> Any:
+    """SEPARATORS with join_spelled, and CJK_SPACE, in C (None when the extension is not built)."""
+    return SpelledRules(spelled_flags()) if SpelledRules is not None else None
+
+
 # A space between a CJK character and a Latin word, a number or another CJK character (again after the
 # nickname rule, so "vx abc" and "微信 abc" both give "微信abc", "jz 日结" and "兼职 日结" "兼职日结").
 CJK_SPACE = re.compile(f" (?:(?<=[{CJK}] )(?=[a-z0-9{CJK}])|(?<=[a-z0-9] )(?=[{CJK}]))")

@@ -1,0 +1,88 @@
+"""Two rewrite rules of normalization compiled (workers/core/text/_spelled.c) against their reference in
+rules.py (`SEPARATORS.sub(join_spelled, ...)`, `CJK_SPACE.sub("", ...)`): the same output and the same edits
+(offsets.edits) on every corpus text, on random texts made of the characters the rules look at, and on long
+runs."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import orjson
+import pytest
+
+from workers.core import normalize
+from workers.core.text import offsets, rules
+from workers.core.text._spelled import SpelledRules  # no skip: ops/setup builds it, CI must fail without it
+
+CORPUS = Path(__file__).resolve().parents[1] / "data/corpus"
+NATIVE = normalize._SPELLED
+
+
+def reference_join(text: str):
+    out = rules.SEPARATORS.sub(rules.join_spelled, text)
+    return None if out == text else (out, offsets.edits(rules.SEPARATORS, rules.join_spelled, text))
+
+
+def reference_cjk_space(text: str):
+    out = rules.CJK_SPACE.sub("", text)
+    return None if out == text else (out, offsets.edits(rules.CJK_SPACE, "", text))
+
+
+def differs(text: str) -> bool:
+    return NATIVE.join_spelled(text) != reference_join(text) or NATIVE.cjk_space(text) != reference_cjk_space(text)
+
+
+def test_normalization_uses_the_compiled_rules():
+    assert rules.SpelledRules is SpelledRules, "workers/core/text/_spelled.c is not built: run ops/setup"
+    assert isinstance(NATIVE, SpelledRules)
+    assert normalize._NATIVE_RULES == {id(rules.SEPARATORS): NATIVE.join_spelled,
+                                       id(rules.CJK_SPACE): NATIVE.cjk_space}
+
+
+def test_examples():
+    assert NATIVE.join_spelled("加 微 信") == ("加微信", [(1, 5, "微信")])
+    assert NATIVE.join_spelled("3-5 and 1.5") is None  # a range and a decimal stay (their edits too)
+    assert NATIVE.join_spelled("刷·单") == ("刷单", [(1, 3, "单")])
+    assert NATIVE.join_spelled("1-3-8-0-0") == ("13800", [(1, 9, "3800")])
+    assert NATIVE.cjk_space("每单 30 元") == ("每单30元", [(2, 3, ""), (5, 6, "")])
+    assert NATIVE.cjk_space("hello world") is None
+
+
+def test_every_corpus_text_as_the_rules_reach_it():
+    """Each dev and test text after the character stage (the rules' real input), and as written."""
+    texts = [orjson.loads(line)["text"] for name in ("dev.events.jsonl", "test.events.jsonl")
+             for line in (CORPUS / name).read_bytes().splitlines() if line.strip()]
+    assert len(texts) > 40_000
+    staged = [normalize._CHARS.translate_rare(t)[0] for t in texts]
+    assert [t for t in staged + texts if differs(t)] == []
+    assert sum(NATIVE.join_spelled(t) is not None for t in staged) > 5_000  # the rules do run on them
+
+
+# Characters the patterns treat differently: separators soft and hard, CJK, lone Latin units and what
+# blocks them, digits, and characters of none of these classes.
+ALPHABET = (list(" ·-._~*|🔥😀🀄…—,;!?。、") + list("加微信刷单一〇") + list("abwxz019") + list("'’/")
+            + list(":@#$%&=_✈\n") + ["\u00e9", "\u0416", "\U00020000"])
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_texts_of_the_characters_the_rules_look_at(seed):
+    rng = random.Random(seed)
+    bad = []
+    for _ in range(3_000):
+        text = "".join(rng.choice(ALPHABET) for _ in range(rng.randrange(1, 60)))
+        if differs(text):
+            bad.append(text)
+    assert bad == []
+
+
+def test_long_runs():
+    for text in ("加 " * 5_000, "1-" * 5_000, "a " * 5_000, "中 a " * 3_000, " " * 10_000 + "加",
+                 "加" + " " * 7 + "微" + " " * 6 + "信", "a·b·c·" * 2_000, "🔥" * 100 + "刷🔥单" * 1_000):
+        assert not differs(text), text[:20]
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(TypeError):
+        NATIVE.join_spelled(b"bytes")
+    with pytest.raises(ValueError, match="flags"):
+        SpelledRules(b"\x00" * 10)

@@ -1,0 +1,305 @@
+/* _spelled: two rewrite rules of text normalization in C, with their edits.
+
+   SpelledRules(flags) takes a table of character classes (bytes, one per code point below 0x20000, built by
+   workers/core/text/rules.py: spelled_flags()) and gives, in one pass over the text each:
+
+     join_spelled(text)  what rules.SEPARATORS.sub(rules.join_spelled, text) gives
+     cjk_space(text)     what rules.CJK_SPACE.sub("", text) gives
+
+   Each returns None when the rule changes nothing, else (output, edits) where edits are
+   offsets.edits(pattern, replacement, text): [(start, end, replacement)] of every match, replacements
+   equal to their match included. The regular expressions and functions in rules.py stay the reference
+   (and the path when this is not built); a test compares both on every corpus text and on random texts
+   made of the characters the rules look at. Matching follows the patterns step by step (their
+   possessive, bounded repetitions included), so it is linear in the length of the text. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+
+#define NFLAGS 0x20000
+enum {
+    SOFT = 1,     /* a soft separator: rules.SOFT */
+    HARD = 2,     /* sentence punctuation that separates too: rules.HARD */
+    CJK = 4,      /* rules.CJK */
+    ALNUM = 8,    /* str.isalnum() */
+    DIGIT = 16,   /* str.isdigit() */
+    AZ = 32,      /* a-z */
+    D09 = 64,     /* 0-9 */
+    BLOCK = 128,  /* a-z 0-9 ' ’ / : a lone Latin unit is neither after nor before one */
+};
+#define SEP (SOFT | HARD)
+
+typedef struct {
+    PyObject_HEAD
+    uint8_t flags[NFLAGS];
+} SpelledRules;
+
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t n;
+    const uint8_t *flags;
+} Text;
+
+static inline uint32_t ch(const Text *t, Py_ssize_t i) { return PyUnicode_READ(t->kind, t->data, i); }
+
+static inline uint8_t fl(const Text *t, Py_ssize_t i)
+{
+    uint32_t c = ch(t, i);
+    return c < NFLAGS ? t->flags[c] : 0;
+}
+
+/* _UNIT_AHEAD at i: a CJK character, or a lone a-z / 0-9 (not followed by a-z 0-9 ' ’ /) */
+static inline int unit_ahead(const Text *t, Py_ssize_t i)
+{
+    if (i >= t->n) return 0;
+    uint8_t f = fl(t, i);
+    if (f & CJK) return 1;
+    return (f & (AZ | D09)) && !(i + 1 < t->n && (fl(t, i + 1) & BLOCK));
+}
+
+/* up to `most` characters with one of `mask` from i (a possessive repetition): the position after them */
+static inline Py_ssize_t run_of(const Text *t, Py_ssize_t i, uint8_t mask, int most)
+{
+    for (int k = 0; k < most && i < t->n && (fl(t, i) & mask); k++) i++;
+    return i;
+}
+
+/* rules.SEPARATORS matched at p (a separator): the end of the match, or -1 */
+static Py_ssize_t separators_at(const Text *t, Py_ssize_t p)
+{
+    if (p < 1) return -1;
+    /* (?<=_UNIT_BEHIND ANY_SEP): a CJK character, or a-z / 0-9 not after a-z 0-9 ' ’ / */
+    uint8_t prev = fl(t, p - 1);
+    if (!((prev & CJK) || ((prev & (AZ | D09)) && !(p >= 2 && (fl(t, p - 2) & BLOCK))))) return -1;
+    /* three units or more: ANY_SEP{0,5}+ UNIT (ANY_SEP{1,6}+ UNIT){1,62}+ */
+    Py_ssize_t j = run_of(t, p + 1, SEP, 5);
+    if (unit_ahead(t, j)) {
+        Py_ssize_t end = j + 1;
+        int more = 0;
+        while (more < 62) {
+            Py_ssize_t q = run_of(t, end, SEP, 6);
+            if (q == end || !unit_ahead(t, q)) break;
+            end = q + 1;
+            more++;
+        }
+        if (more) return end;
+    }
+    uint8_t first = fl(t, p);
+    if (!(first & SOFT)) return -1;
+    j = run_of(t, p + 1, SOFT, 5);
+    /* two units, after a CJK character or a letter: SOFT{0,5}+ UNIT */
+    if ((prev & (CJK | AZ)) && unit_ahead(t, j)) return j + 1;
+    /* two units, before a CJK character or a lone letter */
+    if (j < t->n) {
+        uint8_t f = fl(t, j);
+        if ((f & CJK) || ((f & AZ) && !(j + 1 < t->n && (fl(t, j + 1) & BLOCK)))) return j + 1;
+    }
+    /* digit, spaces, lone digit */
+    if (ch(t, p) == ' ') {
+        Py_ssize_t k = p + 1;
+        for (int s = 0; s < 5 && k < t->n && ch(t, k) == ' '; s++) k++;
+        if (k < t->n && (fl(t, k) & D09) && !(k + 1 < t->n && (fl(t, k + 1) & BLOCK))) return k + 1;
+    }
+    return -1;
+}
+
+/* rules.join_spelled on the match [s, e): 1 keeps the match, 0 keeps only its units (str.isalnum) */
+static int keeps_match(const Text *t, Py_ssize_t s, Py_ssize_t e)
+{
+    int before_digit = (fl(t, s - 1) & DIGIT) != 0;
+    if (e - s == 2)  /* one separator, one unit: "3-5", "1.5" stay */
+        return (fl(t, e - 1) & DIGIT) && ch(t, s) != ' ' && before_digit;
+    int units = 0, digits = 1, other = 0;
+    for (Py_ssize_t i = s; i < e; i++) {
+        uint8_t f = fl(t, i);
+        if (f & ALNUM) {
+            units++;
+            digits &= (f & DIGIT) != 0;
+        }
+        uint32_t c = ch(t, i);
+        other |= c != ' ' && !(c >= '0' && c <= '9');
+    }
+    return units == 2 && before_digit && digits && other;  /* three digits: "1.2.3", "1-2-3" stay */
+}
+
+/* ---- output: pieces of the text and replacements, and the edits ---- */
+
+typedef struct {
+    Py_UCS4 *buf;
+    Py_ssize_t len, cap;
+    PyObject *edits;
+} Out;
+
+static int out_put(Out *o, Py_UCS4 c)
+{
+    if (o->len == o->cap) {
+        Py_ssize_t cap = o->cap ? o->cap * 2 : 256;
+        Py_UCS4 *b = PyMem_Realloc(o->buf, (size_t)cap * sizeof(Py_UCS4));
+        if (b == NULL) return PyErr_NoMemory(), -1;
+        o->buf = b, o->cap = cap;
+    }
+    o->buf[o->len++] = c;
+    return 0;
+}
+
+static int out_copy(Out *o, const Text *t, Py_ssize_t a, Py_ssize_t b)
+{
+    for (Py_ssize_t i = a; i < b; i++)
+        if (out_put(o, ch(t, i)) < 0) return -1;
+    return 0;
+}
+
+/* The edit (s, e, the output from `from` on) */
+static int out_edit(Out *o, Py_ssize_t s, Py_ssize_t e, Py_ssize_t from)
+{
+    PyObject *r = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, o->buf + from, o->len - from);
+    if (r == NULL) return -1;
+    PyObject *item = Py_BuildValue("(nnN)", s, e, r);
+    int err = item == NULL || PyList_Append(o->edits, item) < 0;
+    Py_XDECREF(item);
+    return err ? -1 : 0;
+}
+
+static PyObject *out_result(Out *o, int changed)
+{
+    PyObject *res = NULL;
+    if (!changed) res = Py_NewRef(Py_None);
+    else {
+        PyObject *text = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, o->buf, o->len);
+        if (text != NULL) res = PyTuple_Pack(2, text, o->edits);
+        Py_XDECREF(text);
+    }
+    PyMem_Free(o->buf);
+    Py_DECREF(o->edits);
+    return res;
+}
+
+static int text_of(SpelledRules *self, PyObject *arg, Text *t)
+{
+    if (!PyUnicode_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "expected str, not %.100s", Py_TYPE(arg)->tp_name);
+        return -1;
+    }
+    t->kind = PyUnicode_KIND(arg);
+    t->data = PyUnicode_DATA(arg);
+    t->n = PyUnicode_GET_LENGTH(arg);
+    t->flags = self->flags;
+    return 0;
+}
+
+static PyObject *SpelledRules_join_spelled(SpelledRules *self, PyObject *arg)
+{
+    Text t;
+    if (text_of(self, arg, &t) < 0) return NULL;
+    Out o = {NULL, 0, 0, PyList_New(0)};
+    if (o.edits == NULL) return NULL;
+    int changed = 0;
+    Py_ssize_t copied = 0, i = 0;
+    while (i < t.n) {
+        Py_ssize_t e = (fl(&t, i) & SEP) ? separators_at(&t, i) : -1;
+        if (e < 0) {
+            i++;
+            continue;
+        }
+        if (out_copy(&o, &t, copied, i) < 0) goto fail;
+        Py_ssize_t from = o.len;
+        if (keeps_match(&t, i, e)) {
+            if (out_copy(&o, &t, i, e) < 0) goto fail;
+        } else {
+            for (Py_ssize_t k = i; k < e; k++)
+                if ((e - i == 2 ? k == e - 1 : (fl(&t, k) & ALNUM) != 0) && out_put(&o, ch(&t, k)) < 0) goto fail;
+            changed |= o.len - from != e - i;  /* units only: shorter, unless nothing was dropped */
+        }
+        if (out_edit(&o, i, e, from) < 0) goto fail;
+        copied = i = e;
+    }
+    if (changed && out_copy(&o, &t, copied, t.n) < 0) goto fail;
+    return out_result(&o, changed);
+fail:
+    PyMem_Free(o.buf);
+    Py_DECREF(o.edits);
+    return NULL;
+}
+
+static PyObject *SpelledRules_cjk_space(SpelledRules *self, PyObject *arg)
+{
+    Text t;
+    if (text_of(self, arg, &t) < 0) return NULL;
+    Out o = {NULL, 0, 0, PyList_New(0)};
+    if (o.edits == NULL) return NULL;
+    int changed = 0;
+    Py_ssize_t copied = 0;
+    for (Py_ssize_t i = 1; i + 1 < t.n; i++) {
+        if (ch(&t, i) != ' ') continue;
+        uint8_t prev = fl(&t, i - 1), next = fl(&t, i + 1);
+        if (!(((prev & CJK) && (next & (AZ | D09 | CJK))) || ((prev & (AZ | D09)) && (next & CJK)))) continue;
+        if (out_copy(&o, &t, copied, i) < 0 || out_edit(&o, i, i + 1, o.len) < 0) goto fail;
+        copied = i + 1;
+        changed = 1;
+    }
+    if (changed && out_copy(&o, &t, copied, t.n) < 0) goto fail;
+    return out_result(&o, changed);
+fail:
+    PyMem_Free(o.buf);
+    Py_DECREF(o.edits);
+    return NULL;
+}
+
+static PyObject *SpelledRules_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    Py_buffer flags;
+    if (!PyArg_ParseTuple(args, "y*:SpelledRules", &flags)) return NULL;
+    if (flags.len != NFLAGS) {
+        PyErr_Format(PyExc_ValueError, "SpelledRules: flags must hold %d bytes, not %zd", NFLAGS, flags.len);
+        PyBuffer_Release(&flags);
+        return NULL;
+    }
+    SpelledRules *self = (SpelledRules *)type->tp_alloc(type, 0);
+    if (self != NULL) memcpy(self->flags, flags.buf, NFLAGS);
+    PyBuffer_Release(&flags);
+    return (PyObject *)self;
+}
+
+static void SpelledRules_dealloc(PyObject *self)
+{
+    PyTypeObject *type = Py_TYPE(self);
+    type->tp_free(self);
+    Py_DECREF(type);
+}
+
+static PyMethodDef SpelledRules_methods[] = {
+    {"join_spelled", (PyCFunction)SpelledRules_join_spelled, METH_O,
+     "rules.SEPARATORS.sub(rules.join_spelled, text): None when nothing changes, else (text, edits)."},
+    {"cjk_space", (PyCFunction)SpelledRules_cjk_space, METH_O,
+     "rules.CJK_SPACE.sub('', text): None when nothing changes, else (text, edits)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyType_Slot SpelledRules_slots[] = {
+    {Py_tp_new, SpelledRules_new}, {Py_tp_dealloc, SpelledRules_dealloc}, {Py_tp_methods, SpelledRules_methods},
+    {Py_tp_doc, "SpelledRules(flags): two rewrite rules of normalization in C."}, {0, NULL},
+};
+
+static PyType_Spec SpelledRules_spec = {
+    "_spelled.SpelledRules", sizeof(SpelledRules), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_IMMUTABLETYPE,
+    SpelledRules_slots,
+};
+
+static int spelled_exec(PyObject *m)
+{
+    PyObject *type = PyType_FromModuleAndSpec(m, &SpelledRules_spec, NULL);
+    if (type == NULL) return -1;
+    int err = PyModule_AddObjectRef(m, "SpelledRules", type);
+    Py_DECREF(type);
+    return err;
+}
+
+static PyModuleDef_Slot spelled_slots[] = {{Py_mod_exec, spelled_exec}, {0, NULL}};
+
+static struct PyModuleDef spelled_module = {
+    PyModuleDef_HEAD_INIT, "_spelled", "Two rewrite rules of text normalization.", 0, NULL, spelled_slots, NULL,
+    NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__spelled(void) { return PyModuleDef_Init(&spelled_module); }
