@@ -56,12 +56,22 @@ _CHARS = charmap.native_table("".join(map(chr, _RARE_CODEPOINTS)))
 _NO_CHARS: frozenset[str] = frozenset()
 # Two rules in C when built (rules.native_spelled): their output and edits in one pass. The patterns stay
 # the reference (the tests' reference pass runs them) and the path otherwise.
+# The nickname rule runs its pattern only where C found that it may match (rules.nicknames_at).
 # (Found by the pattern's identity: hashing a compiled pattern hashes its whole code.)
 _SPELLED = rules.native_spelled()
-_NATIVE_RULES: dict[int, Callable[[str], tuple[str, list[offsets.Edit]] | None]] = (
-    {id(rules.SEPARATORS): _SPELLED.join_spelled, id(rules.CJK_SPACE): _SPELLED.cjk_space}
-    if _SPELLED is not None else {}
-)
+_NICKNAME_STARTS = rules.nickname_starts()
+
+
+def _nicknames(text: str) -> tuple[str, list[offsets.Edit]] | None:
+    return rules.nicknames_at(text, _NICKNAME_STARTS.starts(text))
+
+
+_NATIVE_RULES: dict[int, Callable[[str], tuple[str, list[offsets.Edit]] | None]] = {}
+if _SPELLED is not None:
+    _NATIVE_RULES[id(rules.SEPARATORS)] = _SPELLED.join_spelled
+    _NATIVE_RULES[id(rules.CJK_SPACE)] = _SPELLED.cjk_space
+if _NICKNAME_STARTS is not None:
+    _NATIVE_RULES[id(rules.NICKNAME_PATTERN)] = _nicknames
 
 
 class Normalized:

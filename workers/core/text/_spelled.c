@@ -1,4 +1,4 @@
-/* _spelled: two rewrite rules of text normalization in C, with their edits.
+/* _spelled: rewrite rules of text normalization in C, with their edits.
 
    SpelledRules(flags) takes a table of character classes (bytes, one per code point below 0x20000, built by
    workers/core/text/rules.py: spelled_flags()) and gives, in one pass over the text each:
@@ -11,7 +11,11 @@
    equal to their match included. The regular expressions and functions in rules.py stay the reference
    (and the path when this is not built); a test compares both on every corpus text and on random texts
    made of the characters the rules look at. Matching follows the patterns step by step (their
-   possessive, bounded repetitions included), so it is linear in the length of the text. */
+   possessive, bounded repetitions included), so it is linear in the length of the text.
+
+   NicknameStarts(entries) finds where rules.NICKNAME_PATTERN may match: every position where one of its
+   variants is written and the cheap part of its conditions holds (whole-word edges, the letter or digit
+   before a spelled-out dot). `rules.nicknames_at` runs the pattern only there: most texts hold none. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
@@ -246,6 +250,142 @@ fail:
     return NULL;
 }
 
+/* ---- NicknameStarts ---- */
+
+enum { BEFORE_ANY = 0, BEFORE_WORD_EDGE = 1, BEFORE_ALNUM = 2 };  /* the character before a variant */
+enum { AFTER_ANY = 0, AFTER_WORD_EDGE = 1 };                      /* ... and after it */
+
+typedef struct {
+    Py_UCS4 *chars;
+    Py_ssize_t len;
+    int before, after;
+} Variant;
+
+typedef struct {
+    PyObject_HEAD
+    Variant *variants;          /* sorted by first character */
+    Py_ssize_t n;
+    uint8_t group[0x10000];     /* first character (BMP) -> 1 + index of its first variant among the sorted */
+} NicknameStarts;
+
+static inline int az09(Py_UCS4 c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+/* _whole's look-behind: not after [a-z0-9_./@#-] */
+static inline int word_edge_before(Py_UCS4 c) { return !(az09(c) || c == '_' || c == '.' || c == '/' || c == '@'
+                                                        || c == '#' || c == '-'); }
+
+static int variant_at(const Text *t, Py_ssize_t p, const Variant *v)
+{
+    if (p + v->len > t->n) return 0;
+    for (Py_ssize_t k = 0; k < v->len; k++)
+        if (ch(t, p + k) != v->chars[k]) return 0;
+    if (v->before != BEFORE_ANY) {
+        if (p == 0) {
+            if (v->before == BEFORE_ALNUM) return 0;
+        } else {
+            Py_UCS4 b = ch(t, p - 1);
+            if (v->before == BEFORE_WORD_EDGE ? !word_edge_before(b) : !az09(b)) return 0;
+        }
+    }
+    if (v->after == AFTER_WORD_EDGE) {  /* _whole's look-ahead: (?![a-z0-9_@/-]|\.[a-z0-9]) */
+        Py_ssize_t e = p + v->len;
+        if (e < t->n) {
+            Py_UCS4 a = ch(t, e);
+            if (az09(a) || a == '_' || a == '@' || a == '/' || a == '-') return 0;
+            if (a == '.' && e + 1 < t->n && az09(ch(t, e + 1))) return 0;
+        }
+    }
+    return 1;
+}
+
+static PyObject *NicknameStarts_starts(NicknameStarts *self, PyObject *arg)
+{
+    if (!PyUnicode_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "expected str, not %.100s", Py_TYPE(arg)->tp_name);
+        return NULL;
+    }
+    Text t = {PyUnicode_KIND(arg), PyUnicode_DATA(arg), PyUnicode_GET_LENGTH(arg), NULL};
+    PyObject *out = NULL;
+    for (Py_ssize_t p = 0; p < t.n; p++) {
+        Py_UCS4 c = ch(&t, p);
+        if (c >= 0x10000 || !self->group[c]) continue;
+        for (Py_ssize_t i = self->group[c] - 1; i < self->n && self->variants[i].chars[0] == c; i++) {
+            if (!variant_at(&t, p, &self->variants[i])) continue;
+            PyObject *pos = PyLong_FromSsize_t(p);
+            if (pos == NULL || (out == NULL && (out = PyList_New(0)) == NULL) || PyList_Append(out, pos) < 0) {
+                Py_XDECREF(pos);
+                Py_XDECREF(out);
+                return NULL;
+            }
+            Py_DECREF(pos);
+            break;
+        }
+    }
+    return out != NULL ? out : Py_NewRef(Py_None);
+}
+
+static int variant_cmp(const void *a, const void *b)
+{
+    Py_UCS4 x = ((const Variant *)a)->chars[0], y = ((const Variant *)b)->chars[0];
+    return (x > y) - (x < y);
+}
+
+static void NicknameStarts_dealloc(PyObject *obj)
+{
+    NicknameStarts *self = (NicknameStarts *)obj;
+    for (Py_ssize_t i = 0; i < self->n; i++) PyMem_Free(self->variants[i].chars);
+    PyMem_Free(self->variants);
+    PyTypeObject *type = Py_TYPE(obj);
+    type->tp_free(obj);
+    Py_DECREF(type);
+}
+
+static PyObject *NicknameStarts_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    PyObject *entries;
+    if (!PyArg_ParseTuple(args, "O!:NicknameStarts", &PyList_Type, &entries)) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(entries);
+    if (n > 254) return PyErr_Format(PyExc_ValueError, "NicknameStarts: at most 254 variants, not %zd", n);
+    NicknameStarts *self = (NicknameStarts *)type->tp_alloc(type, 0);
+    if (self == NULL) return NULL;
+    self->variants = PyMem_Calloc((size_t)n + 1, sizeof(Variant));
+    if (self->variants == NULL) return Py_DECREF(self), PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *text;
+        int before, after;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(entries, i), "Uii:NicknameStarts entry", &text, &before, &after))
+            return Py_DECREF(self), NULL;
+        Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+        if (len == 0 || PyUnicode_READ_CHAR(text, 0) >= 0x10000 || before < 0 || before > 2 || after < 0 || after > 1)
+            return Py_DECREF(self), PyErr_Format(PyExc_ValueError, "NicknameStarts: bad entry %zd", i);
+        Variant *v = &self->variants[self->n];
+        if ((v->chars = PyUnicode_AsUCS4Copy(text)) == NULL) return Py_DECREF(self), NULL;
+        v->len = len, v->before = before, v->after = after;
+        self->n++;
+    }
+    /* stable order is not needed: a position is a candidate when any of its variants is */
+    qsort(self->variants, (size_t)self->n, sizeof(Variant), variant_cmp);
+    for (Py_ssize_t i = self->n - 1; i >= 0; i--) self->group[self->variants[i].chars[0]] = (uint8_t)(i + 1);
+    return (PyObject *)self;
+}
+
+static PyMethodDef NicknameStarts_methods[] = {
+    {"starts", (PyCFunction)NicknameStarts_starts, METH_O,
+     "The positions where rules.NICKNAME_PATTERN may match, ascending; None when there is none."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyType_Slot NicknameStarts_slots[] = {
+    {Py_tp_new, NicknameStarts_new}, {Py_tp_dealloc, NicknameStarts_dealloc},
+    {Py_tp_methods, NicknameStarts_methods},
+    {Py_tp_doc, "NicknameStarts([(variant, before, after)]): where the nickname rule may match."}, {0, NULL},
+};
+
+static PyType_Spec NicknameStarts_spec = {
+    "_spelled.NicknameStarts", sizeof(NicknameStarts), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_IMMUTABLETYPE,
+    NicknameStarts_slots,
+};
+
 static PyObject *SpelledRules_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
     Py_buffer flags;
@@ -286,19 +426,25 @@ static PyType_Spec SpelledRules_spec = {
     SpelledRules_slots,
 };
 
-static int spelled_exec(PyObject *m)
+static int add_type(PyObject *m, PyType_Spec *spec, const char *name)
 {
-    PyObject *type = PyType_FromModuleAndSpec(m, &SpelledRules_spec, NULL);
+    PyObject *type = PyType_FromModuleAndSpec(m, spec, NULL);
     if (type == NULL) return -1;
-    int err = PyModule_AddObjectRef(m, "SpelledRules", type);
+    int err = PyModule_AddObjectRef(m, name, type);
     Py_DECREF(type);
     return err;
+}
+
+static int spelled_exec(PyObject *m)
+{
+    return add_type(m, &SpelledRules_spec, "SpelledRules") < 0 ? -1
+         : add_type(m, &NicknameStarts_spec, "NicknameStarts");
 }
 
 static PyModuleDef_Slot spelled_slots[] = {{Py_mod_exec, spelled_exec}, {0, NULL}};
 
 static struct PyModuleDef spelled_module = {
-    PyModuleDef_HEAD_INIT, "_spelled", "Two rewrite rules of text normalization.", 0, NULL, spelled_slots, NULL,
+    PyModuleDef_HEAD_INIT, "_spelled", "Rewrite rules of text normalization.", 0, NULL, spelled_slots, NULL,
     NULL, NULL,
 };
 

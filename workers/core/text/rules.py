@@ -15,10 +15,11 @@ from typing import Any, Callable
 
 from workers.core.text import charmap
 
-try:  # SEPARATORS and CJK_SPACE in C (workers/core/text/_spelled.c, built by ops/setup): the same results
-    from workers.core.text._spelled import SpelledRules
+try:  # SEPARATORS and CJK_SPACE in C (workers/core/text/_spelled.c, built by ops/setup): the same results;
+    # and where NICKNAME_PATTERN may match
+    from workers.core.text._spelled import NicknameStarts, SpelledRules
 except ImportError:  # not built: the patterns below
-    SpelledRules = None
+    SpelledRules = NicknameStarts = None
 
 CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Separators that may split a word: spaces, punctuation and symbols (emoji included), except characters
@@ -297,6 +298,53 @@ def canonical_nickname(m: re.Match[str]) -> str:
 
 
 NICKNAME_PATTERN = re.compile(_trie([(v, (ctx if c == "." else _whole(v) + ctx)) for v, c, ctx in NICKNAMES]))
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+def nickname_starts() -> Any:
+    """Where NICKNAME_PATTERN may match, in C (None when not built): each variant with the checks of its
+    conditions cheap enough for a first pass, never more than the pattern asks (see `_whole`): the character
+    before it (0: any, 1: a word edge, 2: a letter or digit, the dot words) and after it (0: any, 1: a word
+    edge). `nicknames_at` runs the pattern at those positions only."""
+    if NicknameStarts is None:
+        return None
+    entries = []
+    for v, c, _ in NICKNAMES:
+        if c == ".":  # (?<=[a-z0-9]VARIANT) and a domain after it
+            entries.append((v, 2, 0))
+        else:
+            entries.append((v, 1 if _is_word_char(v[0]) else 0, 1 if _is_word_char(v[-1]) else 0))
+    return NicknameStarts(entries)
+
+
+def nicknames_at(text: str, starts: list[int] | None) -> tuple[str, list[tuple[int, int, str]]] | None:
+    """NICKNAME_PATTERN.sub(canonical_nickname, text) and its edits, trying the pattern only at `starts`
+    (every position where it may match, ascending: `nickname_starts`); None when nothing changes."""
+    if starts is None:
+        return None
+    pieces: list[str] = []
+    edits: list[tuple[int, int, str]] = []
+    last = 0
+    match = NICKNAME_PATTERN.match
+    for p in starts:
+        if p < last:  # inside the previous match: re.sub goes on after it
+            continue
+        m = match(text, p)
+        if m is None:
+            continue
+        r = _CANON[m.group()]
+        pieces.append(text[last:p])
+        pieces.append(r)
+        edits.append((p, m.end(), r))
+        last = m.end()
+    if not edits:
+        return None
+    pieces.append(text[last:])
+    out = "".join(pieces)
+    return (out, edits) if out != text else None
 
 # --- Chinese numerals in runs that read as a number -> ASCII digits: five numerals or more
 #     ("一三八零零一三八零零零"), mixed with ASCII digits ("1三8零0..."), or after a handle keyword
