@@ -66,10 +66,22 @@ def _nicknames(text: str) -> tuple[str, list[offsets.Edit]] | None:
     return rules.nicknames_at(text, _NICKNAME_STARTS.starts(text))
 
 
+def _leet(text: str) -> tuple[str, list[offsets.Edit]] | None:
+    """Leetspeak: rules.LEET where C found a word holding a letter and one of 0 1 3 4 5 7 @ $."""
+    return rules.sub_at(rules.LEET, rules.decode_leet, text, _SPELLED.leet_starts(text))
+
+
+def _leet_triggered(text: str) -> bool:
+    if _SPELLED is not None:
+        return bool(_SPELLED.leet_triggered(text))
+    return rules.LEET_TRIGGER.search(text) is not None
+
+
 _NATIVE_RULES: dict[int, Callable[[str], tuple[str, list[offsets.Edit]] | None]] = {}
 if _SPELLED is not None:
     _NATIVE_RULES[id(rules.SEPARATORS)] = _SPELLED.join_spelled
     _NATIVE_RULES[id(rules.CJK_SPACE)] = _SPELLED.cjk_space
+    _NATIVE_RULES[id(rules.LEET)] = _leet
 if _NICKNAME_STARTS is not None:
     _NATIVE_RULES[id(rules.NICKNAME_PATTERN)] = _nicknames
 
@@ -263,7 +275,8 @@ def _run(original: str) -> tuple[str, Log]:
             done = native(text)
             if done is None:
                 return text
-            log.append((text, pattern, done[1]))
+            if not same_length:
+                log.append((text, pattern, done[1]))
             return done[0]
         out = pattern.sub(fn, text)
         if not same_length and out != text:  # a rule replacing character by character moves no offset
@@ -299,7 +312,7 @@ def _steps(text: str, ascii_only: bool, sub: Sub, rare: frozenset[str] | None = 
             pattern, fn = rules.homoglyph_rule(text)
             text = sub(pattern, fn, text, True)
     text = sub(rules.SEPARATORS, rules.join_spelled, text)
-    if rules.LEET_TRIGGER.search(text) is not None:
+    if _leet_triggered(text):
         text = sub(rules.LEET, rules.decode_leet, text, True)
     text = sub(rules.NICKNAME_PATTERN, rules.canonical_nickname, text)
     if " " in text and not text.isascii():

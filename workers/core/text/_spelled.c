@@ -386,6 +386,59 @@ static PyType_Spec NicknameStarts_spec = {
     NicknameStarts_slots,
 };
 
+/* ---- leetspeak: the trigger, and where rules.LEET may match ---- */
+
+static inline int leet_char(Py_UCS4 c) { return c == '0' || c == '1' || c == '3' || c == '4' || c == '5' || c == '7'
+                                                || c == '@' || c == '$'; }
+static inline int leet_word_char(Py_UCS4 c) { return az09(c) || c == '@' || c == '$'; }
+
+static PyObject *SpelledRules_leet_triggered(SpelledRules *self, PyObject *arg)
+{
+    Text t;
+    if (text_of(self, arg, &t) < 0) return NULL;
+    for (Py_ssize_t i = 0; i < t.n; i++) {  /* rules.LEET_TRIGGER: [013457@$] after or before a letter */
+        if (!leet_char(ch(&t, i))) continue;
+        Py_UCS4 b = i ? ch(&t, i - 1) : 0, a = i + 1 < t.n ? ch(&t, i + 1) : 0;
+        if ((b >= 'a' && b <= 'z') || (a >= 'a' && a <= 'z')) Py_RETURN_TRUE;
+    }
+    Py_RETURN_FALSE;
+}
+
+static PyObject *SpelledRules_leet_starts(SpelledRules *self, PyObject *arg)
+{
+    Text t;
+    if (text_of(self, arg, &t) < 0) return NULL;
+    PyObject *out = NULL;
+    Py_ssize_t p = 0;
+    while (p < t.n) {
+        if (!leet_word_char(ch(&t, p))) {
+            p++;
+            continue;
+        }
+        Py_ssize_t e = p;  /* the word [a-z0-9@$]* from p */
+        int letter = 0, leet = 0;
+        for (; e < t.n && leet_word_char(ch(&t, e)); e++) {
+            Py_UCS4 c = ch(&t, e);
+            letter |= c >= 'a' && c <= 'z';
+            leet |= leet_char(c);
+        }
+        /* rules.LEET starts a word (not after [a-z0-9@$_./#:\-]) holding a letter and one of [013457@$] */
+        Py_UCS4 b = p ? ch(&t, p - 1) : 0;
+        int start = !(p && (b == '_' || b == '.' || b == '/' || b == '#' || b == ':' || b == '\\' || b == '-'));
+        if (start && letter && leet) {
+            PyObject *pos = PyLong_FromSsize_t(p);
+            if (pos == NULL || (out == NULL && (out = PyList_New(0)) == NULL) || PyList_Append(out, pos) < 0) {
+                Py_XDECREF(pos);
+                Py_XDECREF(out);
+                return NULL;
+            }
+            Py_DECREF(pos);
+        }
+        p = e;
+    }
+    return out != NULL ? out : Py_NewRef(Py_None);
+}
+
 static PyObject *SpelledRules_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
     Py_buffer flags;
@@ -413,6 +466,10 @@ static PyMethodDef SpelledRules_methods[] = {
      "rules.SEPARATORS.sub(rules.join_spelled, text): None when nothing changes, else (text, edits)."},
     {"cjk_space", (PyCFunction)SpelledRules_cjk_space, METH_O,
      "rules.CJK_SPACE.sub('', text): None when nothing changes, else (text, edits)."},
+    {"leet_triggered", (PyCFunction)SpelledRules_leet_triggered, METH_O,
+     "rules.LEET_TRIGGER.search(text) is not None."},
+    {"leet_starts", (PyCFunction)SpelledRules_leet_starts, METH_O,
+     "The word starts where rules.LEET may match (ascending), or None."},
     {NULL, NULL, 0, NULL},
 };
 

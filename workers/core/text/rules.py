@@ -323,19 +323,26 @@ def nickname_starts() -> Any:
 def nicknames_at(text: str, starts: list[int] | None) -> tuple[str, list[tuple[int, int, str]]] | None:
     """NICKNAME_PATTERN.sub(canonical_nickname, text) and its edits, trying the pattern only at `starts`
     (every position where it may match, ascending: `nickname_starts`); None when nothing changes."""
+    return sub_at(NICKNAME_PATTERN, canonical_nickname, text, starts)
+
+
+def sub_at(pattern: re.Pattern[str], fn: Callable[[re.Match[str]], str], text: str,
+           starts: list[int] | None) -> tuple[str, list[tuple[int, int, str]]] | None:
+    """pattern.sub(fn, text) and its edits (offsets.edits), trying the pattern only at `starts`: every
+    position where it may match, ascending. None when nothing changes."""
     if starts is None:
         return None
     pieces: list[str] = []
     edits: list[tuple[int, int, str]] = []
     last = 0
-    match = NICKNAME_PATTERN.match
+    match = pattern.match
     for p in starts:
         if p < last:  # inside the previous match: re.sub goes on after it
             continue
         m = match(text, p)
         if m is None:
             continue
-        r = _CANON[m.group()]
+        r = fn(m)
         pieces.append(text[last:p])
         pieces.append(r)
         edits.append((p, m.end(), r))
