@@ -1,7 +1,8 @@
 """The lexicon scan's Aho-Corasick pass compiled (workers/core/text/_keyscan.c) against its Python reference
 (`matcher.scan_pass`, the loop over pyahocorasick): the same records, pending pattern starts and required-literal
 bits on every corpus text, raw and normalized, and on adversarial text; and the same classes and spans found
-through the whole scan (`scan_first` + `scan_second`) either way."""
+through the whole scan (`scan_first` + `scan_second`) either way. The choice of spans from the records
+(`_keyscan.collect`) against its reference (`matcher.collect_records`) too."""
 from __future__ import annotations
 
 import random
@@ -14,7 +15,7 @@ import pytest
 from workers.core.detectors import base, matcher
 from workers.core.detectors.matcher import scan_first, scan_pass, scan_second
 from workers.core.normalize import normalize
-from workers.core.text._keyscan import Automaton  # no skip: ops/setup builds it, CI must fail without it
+from workers.core.text._keyscan import Automaton, collect  # no skip: ops/setup builds it, CI must fail without it
 
 CORPUS = Path(__file__).resolve().parents[1] / "data/corpus"
 
@@ -80,6 +81,55 @@ def test_the_whole_scan_finds_the_same_classes_and_spans_either_way(scanner, tex
             scan_second(sc, text, later, results)
             found.append((topic, first, results))
         assert found[0] == found[1], text[:60]
+
+
+def ordered(results: dict) -> list:
+    """The results with their order: detectors emit one finding per class, in this order."""
+    return [(lid, list(classes.items())) for lid, classes in results.items()]
+
+
+def both_collects(scanner, text: str) -> tuple[list, list]:
+    out = []
+    for choose in (collect, lambda records, slots, results: matcher.collect_records(slots, records, results)):
+        records, pending, records2, pending2, found = scanner.native.scan(text)
+        results: dict = {}
+        matcher._run(pending, text, found, records)
+        any_first = choose(records, scanner.slots, results)
+        matcher._run(pending2, text, found, records2)
+        any_second = choose(records2, scanner.slots, results)
+        out.append([bool(any_first), bool(any_second), ordered(results)])
+    return out[0], out[1]
+
+
+def test_compiled_collect_equals_the_python_reference_on_the_corpus(scanner, texts):
+    assert matcher.native_collect is collect
+    differ = []
+    for text in texts:
+        compiled, reference = both_collects(scanner, text)
+        if compiled != reference:
+            differ.append(text)
+    assert differ == []
+
+
+def test_compiled_collect_on_overlapping_records():
+    """Random records of a few slots with overlapping spans, in random order (ranks, orders and ends tie)."""
+    rng = random.Random(5)
+    slots = tuple((i // 3, f"class{i}") for i in range(9))
+    for _ in range(3_000):
+        records = []
+        for _ in range(rng.randrange(0, 40)):
+            p = rng.randrange(0, 30)
+            records.append((rng.randrange(0, 3), p, rng.randrange(0, 3), rng.randrange(0, 9), p + rng.randrange(1, 8)))
+        mine, reference = {7: {"earlier": [(0, 1)]}}, {7: {"earlier": [(0, 1)]}}
+        assert collect(list(records), slots, mine) == matcher.collect_records(slots, list(records), reference)
+        assert ordered(mine) == ordered(reference), records
+
+
+def test_collect_refuses_bad_records():
+    with pytest.raises(TypeError, match="5-tuples"):
+        collect([(1, 2, 3)], ((0, "a"),), {})
+    with pytest.raises(IndexError, match="slot"):
+        collect([(0, 0, 0, 5, 1)], ((0, "a"),), {})
 
 
 @pytest.mark.parametrize("keys,values,error", [

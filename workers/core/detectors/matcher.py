@@ -35,10 +35,12 @@ import ahocorasick
 
 from workers.core.detectors.patterns import literal_starts, required_literals
 
-try:  # the pass in C (workers/core/text/_keyscan.c, built by ops/setup): the same records as the loop below
+try:  # the pass in C (workers/core/text/_keyscan.c, built by ops/setup): the same records as the loop below;
+    # and the choice of spans from the records (`collect_records`)
     from workers.core.text._keyscan import Automaton as NativeAutomaton
+    from workers.core.text._keyscan import collect as native_collect
 except ImportError:  # not built: the loop over pyahocorasick
-    NativeAutomaton = None
+    NativeAutomaton = native_collect = None
 
 Span = tuple[int, int]
 Spans = list[Span]
@@ -261,7 +263,16 @@ def _run(pending: Pending, text: str, required: int, records: list[Record]) -> N
 
 
 def _collect(scanner: Scanner, records: list[Record], results: dict[int, dict[str, Spans]]) -> bool:
-    """Spans by class, taken in the order the former scan met them; classes in the order of their first."""
+    """Spans by class, taken in the order the former scan met them; classes in the order of their first.
+    In C when built (`_keyscan.collect`, the same results: a test compares both on every corpus text)."""
+    if native_collect is not None:
+        return bool(native_collect(records, scanner.slots, results))
+    return collect_records(scanner.slots, records, results)
+
+
+def collect_records(slots: tuple[tuple[int, str], ...], records: list[Record],
+                    results: dict[int, dict[str, Spans]]) -> bool:
+    """`_collect` in Python: the reference of `_keyscan.collect`, and the path when it is not built."""
     if not records:
         return False
     records.sort()
@@ -274,7 +285,6 @@ def _collect(scanner: Scanner, records: list[Record], results: dict[int, dict[st
             spans.append((p, end))
         else:
             keep(spans, (p, end))
-    slots = scanner.slots
     for s, spans in found.items():
         lid, cls = slots[s]
         classes = results.get(lid)
