@@ -26,7 +26,7 @@ from workers.core.scoring import label_scores
 from workers.core.text_model import TextModel
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(slots=True, init=False, unsafe_hash=True)  # immutable by convention: workers/core/findings.py
 class Analysis:
     """What the text alone says; counters use its handles before the decision is made."""
 
@@ -37,13 +37,12 @@ class Analysis:
 
     def __init__(self, norm: Normalized, handles: tuple[Handle, ...], findings: tuple[Finding, ...],
                  rules_deferred: bool = False) -> None:
-        _set(self, "norm", norm)  # frozen: the generated __init__ does the same, slower
-        _set(self, "handles", handles)
-        _set(self, "findings", findings)
-        _set(self, "rules_deferred", rules_deferred)
+        self.norm = norm
+        self.handles = handles
+        self.findings = findings
+        self.rules_deferred = rules_deferred
 
 
-_set = object.__setattr__
 
 
 def enforcement_id(event_id: str, policy_version: str) -> str:

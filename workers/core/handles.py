@@ -26,7 +26,7 @@ from workers.core.text.rules import TLDS
 MAX_HANDLES = 32
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(slots=True, init=False, unsafe_hash=True)  # immutable by convention: workers/core/findings.py
 class Handle:
     kind: str  # wechat | qq | phone | telegram | whatsapp | url
     value: str  # canonical form, e.g. "wechat:xiaomei_8899", "phone:+8613812345678"
@@ -34,13 +34,12 @@ class Handle:
     end: int
 
     def __init__(self, kind: str, value: str, start: int, end: int) -> None:
-        _set(self, "kind", kind)  # frozen: the generated __init__ does the same, slower (not compiled)
-        _set(self, "value", value)
-        _set(self, "start", start)
-        _set(self, "end", end)
+        self.kind = kind
+        self.value = value
+        self.start = start
+        self.end = end
 
 
-_set = object.__setattr__
 
 
 _SEP = r"[\s:]{0,3}(?:是|为)?[\s:]{0,3}"  # "微信：", "微信号是 ", "qq: "

@@ -36,7 +36,7 @@ SURFACE_CODE = {"moments": "m", "group": "g", "direct": "d"}
 _TOP = "\U0010ffff"  # sorts after every member: (t, _TOP) is the last position of score t
 
 
-@dataclass(slots=True)  # not frozen: built per event, frozen construction costs 7x; never mutated
+@dataclass(slots=True, init=False)  # not frozen: built per event, frozen construction costs 7x; never mutated
 class Observation:
     """What the counters need of one event (built by `observation()` from the event and its analysis)."""
 
@@ -49,6 +49,20 @@ class Observation:
     content: str = NONE16  # digest of the text skeleton, NONE16 when too short to count repeats
     bands: tuple[str, ...] = ()  # campaign LSH band keys; () when the text is too short
     handles: tuple[str, ...] = ()  # contact handle values (Handle.value) of the counted kinds
+
+    # written out (same fields, same defaults): the generated __init__ is plain Python, this one is compiled
+    def __init__(self, account_id: str, surface: str, conversation_id: str | None, event_time: float,
+                 event_id: str = "", account_age_seconds: float | None = None, content: str = NONE16,
+                 bands: tuple[str, ...] = (), handles: tuple[str, ...] = ()) -> None:
+        self.account_id = account_id
+        self.surface = surface
+        self.conversation_id = conversation_id
+        self.event_time = event_time
+        self.event_id = event_id
+        self.account_age_seconds = account_age_seconds
+        self.content = content
+        self.bands = bands
+        self.handles = handles
 
     @property
     def time_ms(self) -> int:

@@ -95,7 +95,7 @@ class ModelError(ValueError):
     """The model file is missing, does not match its pinned SHA-256, or is malformed."""
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(slots=True, init=False, unsafe_hash=True)  # immutable by convention: workers/core/findings.py
 class Prediction:
     label: str  # category.subtype
     score: float  # calibrated: 0.5 is the model's own decision threshold
@@ -103,13 +103,12 @@ class Prediction:
     end: int
 
     def __init__(self, label: str, score: float, start: int, end: int) -> None:
-        _set(self, "label", label)  # frozen: the generated __init__ does the same, slower (not compiled)
-        _set(self, "score", score)
-        _set(self, "start", start)
-        _set(self, "end", end)
+        self.label = label
+        self.score = score
+        self.start = start
+        self.end = end
 
 
-_set = object.__setattr__
 
 
 class TextModel:

@@ -35,7 +35,7 @@ from workers.core.normalize import Normalized
 Hits = Mapping[str, Spans]  # what a lexicon found in an event: class -> spans (read only)
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(slots=True, init=False, unsafe_hash=True)  # immutable by convention: workers/core/findings.py
 class Context:
     norm: Normalized
     handles: tuple[Handle, ...]
@@ -45,14 +45,13 @@ class Context:
 
     def __init__(self, norm: Normalized, handles: tuple[Handle, ...], surface: str, sent_at: datetime,
                  account_created_at: datetime | None) -> None:
-        _set(self, "norm", norm)  # frozen: the generated __init__ does the same, slower
-        _set(self, "handles", handles)
-        _set(self, "surface", surface)
-        _set(self, "sent_at", sent_at)
-        _set(self, "account_created_at", account_created_at)
+        self.norm = norm
+        self.handles = handles
+        self.surface = surface
+        self.sent_at = sent_at
+        self.account_created_at = account_created_at
 
 
-_set = object.__setattr__
 
 
 class Detector(Protocol):
