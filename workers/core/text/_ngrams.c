@@ -32,11 +32,7 @@
 #include "_ngrams_scan.h"
 
 static void Scorer_dealloc(Scorer *s) {
-    PyMem_Free(s->whash);
-    PyMem_Free(s->wentry);
-    PyMem_Free(s->wrow);
-    PyMem_Free(s->woff);
-    PyMem_Free(s->wlen);
+    PyMem_Free(s->wslots);
     PyMem_Free(s->wchars);
     if (s->slots) table_free(s->slots, (size_t)(s->mask + 1) * sizeof(Slot));
     PyMem_Free(s->kbuf);
@@ -115,44 +111,38 @@ static int Scorer_init(Scorer *s, PyObject *args, PyObject *kwds) {
     uint64_t wcap = 16;
     while (wcap < (uint64_t)nwords * 2) wcap <<= 1;
     s->wmask = wcap - 1;
-    s->whash = PyMem_Calloc(wcap, sizeof(uint64_t));
-    s->wentry = PyMem_Malloc(wcap * sizeof(int32_t));
-    s->wrow = PyMem_Malloc((size_t)(nwords + 1) * sizeof(int32_t));
-    s->woff = PyMem_Malloc((size_t)(nwords + 1) * sizeof(Py_ssize_t));
-    s->wlen = PyMem_Malloc((size_t)(nwords + 1) * sizeof(Py_ssize_t));
+    s->wslots = PyMem_Calloc(wcap, sizeof(WSlot));
     s->wchars = PyMem_Malloc((size_t)(nchars + 1) * sizeof(Py_UCS4));
-    if (!s->whash || !s->wentry || !s->wrow || !s->woff || !s->wlen || !s->wchars) {
+    if (!s->wslots || !s->wchars) {
         PyErr_NoMemory();
         goto done;
     }
-    for (uint64_t i = 0; i < wcap; i++) s->wentry[i] = -1;
+    for (uint64_t i = 0; i < wcap; i++) s->wslots[i].row = -1;
+    Py_ssize_t woff = 0;  /* where the next word's characters go */
     for (Py_ssize_t r = 0; r < n; r++) {
         PyObject *g = PyList_GET_ITEM(grams, r);
         if (g == Py_None) continue;
         Py_ssize_t len = PyUnicode_GET_LENGTH(g);
         if (len > 1 && PyUnicode_READ_CHAR(g, 0) == 0x04) {
-            Py_ssize_t e = s->nwords, off = e ? s->woff[e - 1] + s->wlen[e - 1] : 0;
+            Py_ssize_t off = woff;
             uint64_t h = FNV_OFFSET;
             for (Py_ssize_t i = 1; i < len; i++) {
                 Py_UCS4 c = PyUnicode_READ_CHAR(g, i);
                 s->wchars[off + i - 1] = c;
                 h = fnv(h, c);
             }
-            s->woff[e] = off;
-            s->wlen[e] = len - 1;
-            s->wrow[e] = (int32_t)r;
+            woff += len - 1;
             uint64_t i = h & s->wmask;
-            while (s->wentry[i] >= 0) {
-                Py_ssize_t o = s->wentry[i];
-                if (s->whash[i] == h && s->wlen[o] == len - 1
-                        && memcmp(s->wchars + s->woff[o], s->wchars + off, (size_t)(len - 1) * sizeof(Py_UCS4)) == 0) {
+            while (s->wslots[i].row >= 0) {
+                const WSlot *o = &s->wslots[i];
+                if (o->hash == h && o->len == len - 1
+                        && memcmp(s->wchars + o->off, s->wchars + off, (size_t)(len - 1) * sizeof(Py_UCS4)) == 0) {
                     PyErr_Format(PyExc_ValueError, "gram %zd repeats an earlier gram", r);
                     goto done;
                 }
                 i = (i + 1) & s->wmask;
             }
-            s->whash[i] = h;
-            s->wentry[i] = (int32_t)e;
+            s->wslots[i] = (WSlot){h, (int32_t)r, (int32_t)(len - 1), off};
             s->nwords++;
             continue;
         }

@@ -34,6 +34,12 @@ typedef struct {
     int64_t row;
 } Slot;
 
+typedef struct {        /* a word feature's slot (likewise): row -1 when empty */
+    uint64_t hash;
+    int32_t row, len;   /* its row, and its length in characters */
+    Py_ssize_t off;     /* its characters: wchars[off .. off + len) */
+} WSlot;
+
 typedef struct {
     PyObject_HEAD
     Slot *slots;        /* open addressing, mask + 1 slots (table_alloc) */
@@ -49,12 +55,10 @@ typedef struct {
                          * visits only those words (in row order), not every word between the lowest and highest */
     Py_ssize_t summary_words;
     double *sums;       /* scratch, k */
-    /* word features: open addressing on a 64-bit FNV-1a hash, each entry verified against its characters */
-    uint64_t *whash;
-    int32_t *wentry;    /* -1 = empty, else an index into wrow / woff / wlen */
+    /* word features: open addressing on a 64-bit FNV-1a hash, each entry verified against its characters;
+     * a slot holds all a probe reads before that check (one cache line, not one per array) */
+    WSlot *wslots;
     uint64_t wmask;
-    int32_t *wrow;
-    Py_ssize_t *woff, *wlen;
     Py_UCS4 *wchars;    /* the characters of every word feature (without its "\x04"), one after the other */
     Py_ssize_t nwords;
     Py_UCS4 *fold;      /* optional: code point (below 0x10000) -> its folded code point (text_model.fold) */
@@ -132,10 +136,10 @@ static int32_t word_row(const Scorer *s, int kind, const void *data, Py_ssize_t 
         for (Py_ssize_t i = 0; i < blen; i++) h = fnv(h, PyUnicode_READ(kind, data, b + i));
         len += 1 + blen;
     }
-    for (uint64_t i = h & s->wmask; s->wentry[i] >= 0; i = (i + 1) & s->wmask) {
-        Py_ssize_t e = s->wentry[i];
-        if (s->whash[i] != h || s->wlen[e] != len) continue;
-        const Py_UCS4 *w = s->wchars + s->woff[e];
+    for (uint64_t i = h & s->wmask; s->wslots[i].row >= 0; i = (i + 1) & s->wmask) {
+        const WSlot *e = &s->wslots[i];
+        if (e->hash != h || e->len != len) continue;
+        const Py_UCS4 *w = s->wchars + e->off;
         Py_ssize_t j = 0;
         for (; j < alen && w[j] == PyUnicode_READ(kind, data, a + j); j++) {}
         if (j < alen) continue;
@@ -144,7 +148,7 @@ static int32_t word_row(const Scorer *s, int kind, const void *data, Py_ssize_t 
             for (j = 0; j < blen && w[alen + 1 + j] == PyUnicode_READ(kind, data, b + j); j++) {}
             if (j < blen) continue;
         }
-        return s->wrow[e];
+        return e->row;
     }
     return -1;
 }
