@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from workers.core.normalize import Normalized
 from workers.core.text.rules import TLDS
@@ -47,42 +48,42 @@ _NUM = r"(?:[\s().-]{0,2}[0-9])"  # one more digit of a phone number written wit
 _LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 
 # Keyword-led handles first: they claim their span before the generic patterns.
-_WECHAT = re.compile(
+_WECHAT: Final = re.compile(
     rf"微信(?:号|id)?{_SEP}([a-z][a-z0-9_-]{{5,19}})(?![a-z0-9_-])"
     r"|w(?<![a-z0-9_]w)(xid_[a-z0-9_-]{4,30})(?![a-z0-9_-])"  # wxid_... is itself a WeChat id
 )
-_QQ = re.compile(rf"qq(?:号码?|群)?{_SEP}([1-9](?:[\s-]?[0-9]){{4,11}})(?![0-9])")
-_WHATSAPP = re.compile(
+_QQ: Final = re.compile(rf"qq(?:号码?|群)?{_SEP}([1-9](?:[\s-]?[0-9]){{4,11}})(?![0-9])")
+_WHATSAPP: Final = re.compile(
     rf"whatsapp(?:号)?[^0-9+\n]{{0,8}}?(\+?[0-9]{_NUM}{{6,14}})(?![0-9])"
     r"|wa\.me/\+?([0-9]{7,15})(?![0-9])"
 )
-_TELEGRAM_KEYWORD = re.compile(
+_TELEGRAM_KEYWORD: Final = re.compile(
     r"telegram(?:(?:号|id|账号)[\s:]{0,3}@?|\s{0,2}[:@][\s:]{0,2}@?)([a-z][a-z0-9_]{4,31})(?![a-z0-9_])"
     rf"|telegram(?:号)?[^0-9+\n@]{{0,6}}?(\+[0-9]{_NUM}{{6,14}})(?![0-9])"
 )
-_TELEGRAM_LINK = re.compile(
+_TELEGRAM_LINK: Final = re.compile(
     r"(?<![a-z0-9.-])(?:https?://)?(?:t|telegram)\.me/(?!joinchat|\+)([a-z][a-z0-9_]{4,31})(?![a-z0-9_])"
 )
-_MENTION = re.compile(r"@(?<![a-z0-9_.+-]@)([a-z][a-z0-9_]{4,31})(?![a-z0-9_@]|\.[a-z0-9])")  # not e-mail
-_PHONE_INTL = re.compile(rf"\+(?<![0-9a-z_/=.@]\+)\s?([1-9]{_NUM}{{7,14}})(?![0-9])")
+_MENTION: Final = re.compile(r"@(?<![a-z0-9_.+-]@)([a-z][a-z0-9_]{4,31})(?![a-z0-9_@]|\.[a-z0-9])")  # not e-mail
+_PHONE_INTL: Final = re.compile(rf"\+(?<![0-9a-z_/=.@]\+)\s?([1-9]{_NUM}{{7,14}})(?![0-9])")
 # A Chinese mobile number, with or without 86 in front (the match starts at its first digit, 8 or 1).
-_PHONE_CN = re.compile(r"[18](?<![0-9a-z_/=.@+-][18])(?:(?<=8)6[\s-]?1|(?<=1))([3-9][0-9](?:[\s-]?[0-9]){8})(?![0-9])")
-_PHONE_CN_HINT = re.compile(r"1[3-9][0-9]")
+_PHONE_CN: Final = re.compile(r"[18](?<![0-9a-z_/=.@+-][18])(?:(?<=8)6[\s-]?1|(?<=1))([3-9][0-9](?:[\s-]?[0-9]){8})(?![0-9])")
+_PHONE_CN_HINT: Final = re.compile(r"1[3-9][0-9]")
 # A URL: scheme + any host, or a host ending with a known TLD; the match starts at its first character.
-_URL = re.compile(
+_URL: Final = re.compile(
     rf"[a-z0-9](?<![a-z0-9@._/-][a-z0-9])"
     rf"(?:(?<=h)ttps?://((?:{_LABEL}\.){{1,8}}[a-z]{{2,12}}(?::[0-9]{{1,5}})?)"
     rf"|([a-z0-9-]{{0,62}}\.(?:{_LABEL}\.){{0,7}}(?:{TLDS}))(?![a-z0-9-]))"
     r"(/[a-z0-9\-._~%!$&'()*+,;=:@/?#]{0,200})?"
 )
-_URL_HINT = re.compile(rf"\.(?:{TLDS})(?![a-z0-9-])|://")
+_URL_HINT: Final = re.compile(rf"\.(?:{TLDS})(?![a-z0-9-])|://")
 # All-letter words after 微信 that are not ids ("微信 account", "微信 official").
-_NOT_IDS = frozenset(
+_NOT_IDS: Final = frozenset(
     "account accounts contact contacts friend friends group groups message messages number official payment "
     "please support service services wallet channel channels".split()
 )
-_DIGITS = re.compile(r"[0-9]+")
-_TRAILING = ".,;:!?)'/"
+_DIGITS: Final = re.compile(r"[0-9]+")
+_TRAILING: Final = ".,;:!?)'/"
 
 
 def extract_handles(norm: Normalized) -> tuple[Handle, ...]:
