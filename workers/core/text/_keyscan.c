@@ -457,7 +457,16 @@ static PyObject *keyscan_collect(PyObject *module, PyObject *args) {
             goto done;
         }
     }
-    qsort(recs, (size_t)n, sizeof(Rec), rec_cmp);
+    if (n <= COLLECT_SMALL) {  /* a few records: insertion sort (glibc's qsort allocates a buffer) */
+        for (Py_ssize_t i = 1; i < n; i++) {
+            Rec r = recs[i];
+            Py_ssize_t j = i;
+            for (; j > 0 && rec_cmp(&recs[j - 1], &r) > 0; j--) recs[j] = recs[j - 1];
+            recs[j] = r;
+        }
+    } else {
+        qsort(recs, (size_t)n, sizeof(Rec), rec_cmp);
+    }
     /* the slots in the order of their first record, each with room for as many spans as it has records */
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_ssize_t s = (Py_ssize_t)recs[i].k[3];
