@@ -98,6 +98,18 @@ def test_compiled_band_keys_equal_the_python_reference_on_the_corpus(params):
     assert all(len(b) in (0, params[2]) and all(len(key) == 16 for key in b) for b in compiled)
 
 
+@pytest.mark.parametrize("params", [(2, 12, 3, 3), (1, 1, 4, 4), (3, 5, 2, 8)])
+def test_band_keys_of_the_joined_skeleton_equal_those_of_its_tokens(params, monkeypatch):
+    """The counters pass `skeleton_joined`'s string itself ("\x1f" between tokens, "" for none)."""
+    tokens = corpus_tokens()
+    joined = ["\x1f".join(t) for t in tokens]
+    compiled = [shingle_bands(j, *params) for j in joined]
+    assert compiled == [shingle_bands(t, *params) for t in tokens]
+    assert [fingerprint.minhash_bands_joined(j, *params) for j in joined] == compiled
+    monkeypatch.setattr(fingerprint, "shingle_bands", None)
+    assert [fingerprint.minhash_bands_joined(j, *params) for j in joined[:3000]] == compiled[:3000]
+
+
 def test_minhash_bands_takes_the_python_path_without_the_extension(monkeypatch):
     texts = corpus_tokens()[:2000]
     compiled = [minhash_bands(t, 2, 12, 3, 3) for t in texts]
@@ -113,6 +125,6 @@ def test_bad_arguments_are_clear_errors():
     with pytest.raises(ValueError):
         shingle_bins(["a"], 2, 0)
     with pytest.raises(TypeError):
-        shingle_bands("not a list", 2, 12, 3, 3)
+        shingle_bands(b"not a list", 2, 12, 3, 3)
     with pytest.raises(ValueError):
         shingle_bands(["a"], 2, 12, 0, 3)

@@ -164,3 +164,10 @@ def minhash_bands(tokens: list[str], shingle: int, min_shingles: int, bands: int
     if shingle_bands is not None:
         return shingle_bands(tokens, shingle, min_shingles, bands, rows)  # type: ignore[no-any-return]
     return _bands_py(tokens, shingle, min_shingles, bands, rows)
+
+
+def minhash_bands_joined(joined: str, shingle: int, min_shingles: int, bands: int, rows: int) -> tuple[str, ...]:
+    """`minhash_bands` of the tokens of `skeleton_joined`'s string, without splitting it when in C."""
+    if shingle_bands is not None:
+        return shingle_bands(joined, shingle, min_shingles, bands, rows)  # type: ignore[no-any-return]
+    return _bands_py(joined.split("\x1f") if joined else [], shingle, min_shingles, bands, rows)

@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Protocol, Sequence
 
 from workers.core.findings import Finding
-from workers.core.fingerprint import NONE16, content_digest, digest16, minhash_bands, skeleton_joined
+from workers.core.fingerprint import NONE16, content_digest, digest16, minhash_bands_joined, skeleton_joined
 from workers.core.handles import Handle
 from workers.core.policy import CounterPolicy, Policy
 
@@ -124,7 +124,7 @@ def observation(event, analysis, policy: Policy) -> Observation:
 @lru_cache(maxsize=8192)
 def _bands(joined: str, shingle: int, min_shingles: int, bands: int, rows: int) -> tuple[str, ...]:
     """Campaign copies share their skeleton (that is what it is for): their bands are computed once."""
-    return minhash_bands(joined.split("\x1f") if joined else [], shingle, min_shingles, bands, rows)
+    return minhash_bands_joined(joined, shingle, min_shingles, bands, rows)
 
 
 # --- keys and members (the same in both stores; Redis adds the deployment prefix) ---
