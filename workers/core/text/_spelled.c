@@ -179,6 +179,26 @@ static PyObject *out_result(Out *o, int changed)
     return res;
 }
 
+static PyObject *out_fail(Out *o)
+{
+    PyMem_Free(o->buf);
+    Py_DECREF(o->edits);
+    return NULL;
+}
+
+/* Append position p to *list, made on first use; -1 with an error set */
+static int append_position(PyObject **list, Py_ssize_t p)
+{
+    PyObject *pos = PyLong_FromSsize_t(p);
+    if (pos == NULL || (*list == NULL && (*list = PyList_New(0)) == NULL) || PyList_Append(*list, pos) < 0) {
+        Py_XDECREF(pos);
+        Py_CLEAR(*list);
+        return -1;
+    }
+    Py_DECREF(pos);
+    return 0;
+}
+
 static int text_of(SpelledRules *self, PyObject *arg, Text *t)
 {
     if (!PyUnicode_Check(arg)) {
@@ -221,9 +241,7 @@ static PyObject *SpelledRules_join_spelled(SpelledRules *self, PyObject *arg)
     if (changed && out_copy(&o, &t, copied, t.n) < 0) goto fail;
     return out_result(&o, changed);
 fail:
-    PyMem_Free(o.buf);
-    Py_DECREF(o.edits);
-    return NULL;
+    return out_fail(&o);
 }
 
 static PyObject *SpelledRules_cjk_space(SpelledRules *self, PyObject *arg)
@@ -245,9 +263,7 @@ static PyObject *SpelledRules_cjk_space(SpelledRules *self, PyObject *arg)
     if (changed && out_copy(&o, &t, copied, t.n) < 0) goto fail;
     return out_result(&o, changed);
 fail:
-    PyMem_Free(o.buf);
-    Py_DECREF(o.edits);
-    return NULL;
+    return out_fail(&o);
 }
 
 /* ---- NicknameStarts ---- */
@@ -311,13 +327,7 @@ static PyObject *NicknameStarts_starts(NicknameStarts *self, PyObject *arg)
         if (c >= 0x10000 || !self->group[c]) continue;
         for (Py_ssize_t i = self->group[c] - 1; i < self->n && self->variants[i].chars[0] == c; i++) {
             if (!variant_at(&t, p, &self->variants[i])) continue;
-            PyObject *pos = PyLong_FromSsize_t(p);
-            if (pos == NULL || (out == NULL && (out = PyList_New(0)) == NULL) || PyList_Append(out, pos) < 0) {
-                Py_XDECREF(pos);
-                Py_XDECREF(out);
-                return NULL;
-            }
-            Py_DECREF(pos);
+            if (append_position(&out, p) < 0) return NULL;
             break;
         }
     }
@@ -425,15 +435,7 @@ static PyObject *SpelledRules_leet_starts(SpelledRules *self, PyObject *arg)
         /* rules.LEET starts a word (not after [a-z0-9@$_./#:\-]) holding a letter and one of [013457@$] */
         Py_UCS4 b = p ? ch(&t, p - 1) : 0;
         int start = !(p && (b == '_' || b == '.' || b == '/' || b == '#' || b == ':' || b == '\\' || b == '-'));
-        if (start && letter && leet) {
-            PyObject *pos = PyLong_FromSsize_t(p);
-            if (pos == NULL || (out == NULL && (out = PyList_New(0)) == NULL) || PyList_Append(out, pos) < 0) {
-                Py_XDECREF(pos);
-                Py_XDECREF(out);
-                return NULL;
-            }
-            Py_DECREF(pos);
-        }
+        if (start && letter && leet && append_position(&out, p) < 0) return NULL;
         p = e;
     }
     return out != NULL ? out : Py_NewRef(Py_None);
