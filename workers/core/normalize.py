@@ -15,9 +15,9 @@ Steps, in order (each keeps the map to original offsets):
      space between CJK and Latin or digits ("每单 30 元" -> "每单30元"); "xxx点com" -> "xxx.com"; Chinese
      numerals in runs that read as numbers -> digits.
 
-Speed: the text is computed with `str.translate` and `re.sub` only (pure-ASCII text: `str.lower`), each
-rule only when a cheap check says it can apply; a small log keeps, for each rule that changed the length of
-the text, its input text. Offsets are computed only when `span()` is first called (for the events with a
+Speed: the text is computed with `str.translate` and `re.sub` (pure-ASCII text: `str.lower`), each rule only
+when a cheap check says it can apply, and four rules helped by C (`_NATIVE_RULES` below); a small log keeps,
+for each rule that changed the length of the text, its input text (and its edits, when C gave them). Offsets are computed only when `span()` is first called (for the events with a
 handle or a finding): the edits of the logged rules are recomputed (their replacement functions are pure)
 and walked back, then the character stage is mapped back from the positions of the few characters whose
 mapping changes the length. A reference pass in the tests recomputes text and
@@ -54,9 +54,10 @@ _RARE = re.compile("[" + charmap.char_class(_RARE_CODEPOINTS) + "]")
 # one pass, and the length changes; None: charmap's functions and _RARE.
 _CHARS = charmap.native_table("".join(map(chr, _RARE_CODEPOINTS)))
 _NO_CHARS: frozenset[str] = frozenset()
-# Two rules in C when built (rules.native_spelled): their output and edits in one pass. The patterns stay
+# Rules helped by C when built (workers/core/text/_spelled.c), each giving its output and edits at once:
+# separators inside spelled-out words and spaces next to CJK characters run wholly in C; the nickname and
+# leetspeak rules run their pattern only where C found that it may match (rules.sub_at). The patterns stay
 # the reference (the tests' reference pass runs them) and the path otherwise.
-# The nickname rule runs its pattern only where C found that it may match (rules.nicknames_at).
 # (Found by the pattern's identity: hashing a compiled pattern hashes its whole code.)
 _SPELLED = rules.native_spelled()
 _NICKNAME_STARTS = rules.nickname_starts()

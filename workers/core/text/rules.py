@@ -16,7 +16,7 @@ from typing import Any, Callable
 from workers.core.text import charmap
 
 try:  # SEPARATORS and CJK_SPACE in C (workers/core/text/_spelled.c, built by ops/setup): the same results;
-    # and where NICKNAME_PATTERN may match
+    # and where NICKNAME_PATTERN and LEET may match
     from workers.core.text._spelled import NicknameStarts, SpelledRules
 except ImportError:  # not built: the patterns below
     SpelledRules = NicknameStarts = None
@@ -160,7 +160,8 @@ def spelled_flags() -> bytes:
 
 
 def native_spelled() -> Any:
-    """SEPARATORS with join_spelled, and CJK_SPACE, in C (None when the extension is not built)."""
+    """SEPARATORS with join_spelled, and CJK_SPACE, in C, and leetspeak's trigger and word starts (None when the
+    extension is not built)."""
     return SpelledRules(spelled_flags()) if SpelledRules is not None else None
 
 
@@ -352,6 +353,7 @@ def sub_at(pattern: re.Pattern[str], fn: Callable[[re.Match[str]], str], text: s
     pieces.append(text[last:])
     out = "".join(pieces)
     return (out, edits) if out != text else None
+
 
 # --- Chinese numerals in runs that read as a number -> ASCII digits: five numerals or more
 #     ("一三八零零一三八零零零"), mixed with ASCII digits ("1三8零0..."), or after a handle keyword
