@@ -140,7 +140,7 @@ class Engine:
         if scores:
             minimum = policy.label_min_score
             labels = tuple(sorted(label for label, s in scores.items() if s >= minimum))
-            score = round(max(scores.values()), 4)
+            score = max(scores.values())  # each already rounded to 4 places (label_scores)
         else:
             labels, score = (), 0.0
         action = policy.action_for(event.surface.value, score, event.account_id)

@@ -252,7 +252,10 @@ class TextModel:
         out = []
         for j in range(len(self.categories)):  # a subtype's output is computed only for a category kept
             z = sums[j] / scale + bias[j] if count else bias[j]
-            score = round(self.calibrate(1.0 / (1.0 + math.exp(-z))), 4)
+            raw = self.calibrate(1.0 / (1.0 + math.exp(-z)))
+            if raw < floor - 1e-4:  # rounding to 4 places moves it by 0.00005 at most: below the floor either way
+                continue
+            score = round(raw, 4)
             if score < floor:
                 continue
             best, best_z = -1, 0.0
