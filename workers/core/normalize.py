@@ -64,7 +64,8 @@ _NICKNAME_STARTS = rules.nickname_starts()
 
 
 def _nicknames(text: str) -> tuple[str, list[offsets.Edit]] | None:
-    return rules.nicknames_at(text, _NICKNAME_STARTS.starts(text))
+    """Nicknames: rules.NICKNAME_PATTERN where C found a variant that may match."""
+    return rules.sub_at(rules.NICKNAME_PATTERN, rules.canonical_nickname, text, _NICKNAME_STARTS.starts(text))
 
 
 def _leet(text: str) -> tuple[str, list[offsets.Edit]] | None:

@@ -15,7 +15,7 @@
 
    NicknameStarts(entries) finds where rules.NICKNAME_PATTERN may match: every position where one of its
    variants is written and the cheap part of its conditions holds (whole-word edges, the letter or digit
-   before a spelled-out dot). `rules.nicknames_at` runs the pattern only there: most texts hold none. */
+   before a spelled-out dot). `rules.sub_at` runs the pattern only there: most texts hold none. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>

@@ -265,13 +265,18 @@ NICKNAMES: tuple[tuple[str, str, str], ...] = (
 _CANON = {v: c for v, c, _ in NICKNAMES}
 
 
+def _is_word_char(c: str) -> bool:
+    """A Latin letter or digit: a variant starting or ending with one must start or end a whole token."""
+    return c.isascii() and c.isalnum()
+
+
 def _whole(v: str) -> str:
     """Look-arounds after a variant making it a whole token: a variant starting with a Latin letter must not
     continue a word (nor a domain, path or address), one ending with a Latin letter must not be continued."""
     out = ""
-    if v[0].isascii() and v[0].isalnum():
+    if _is_word_char(v[0]):
         out += f"(?<![a-z0-9_./@#-]{re.escape(v)})"
-    if v[-1].isascii() and v[-1].isalnum():
+    if _is_word_char(v[-1]):
         out += r"(?![a-z0-9_@/-]|\.[a-z0-9])"
     return out
 
@@ -301,15 +306,11 @@ def canonical_nickname(m: re.Match[str]) -> str:
 NICKNAME_PATTERN = re.compile(_trie([(v, (ctx if c == "." else _whole(v) + ctx)) for v, c, ctx in NICKNAMES]))
 
 
-def _is_word_char(c: str) -> bool:
-    return c.isascii() and c.isalnum()
-
-
 def nickname_starts() -> Any:
     """Where NICKNAME_PATTERN may match, in C (None when not built): each variant with the checks of its
     conditions cheap enough for a first pass, never more than the pattern asks (see `_whole`): the character
     before it (0: any, 1: a word edge, 2: a letter or digit, the dot words) and after it (0: any, 1: a word
-    edge). `nicknames_at` runs the pattern at those positions only."""
+    edge). `sub_at` runs the pattern at those positions only."""
     if NicknameStarts is None:
         return None
     entries = []
@@ -319,12 +320,6 @@ def nickname_starts() -> Any:
         else:
             entries.append((v, 1 if _is_word_char(v[0]) else 0, 1 if _is_word_char(v[-1]) else 0))
     return NicknameStarts(entries)
-
-
-def nicknames_at(text: str, starts: list[int] | None) -> tuple[str, list[tuple[int, int, str]]] | None:
-    """NICKNAME_PATTERN.sub(canonical_nickname, text) and its edits, trying the pattern only at `starts`
-    (every position where it may match, ascending: `nickname_starts`); None when nothing changes."""
-    return sub_at(NICKNAME_PATTERN, canonical_nickname, text, starts)
 
 
 def sub_at(pattern: re.Pattern[str], fn: Callable[[re.Match[str]], str], text: str,
