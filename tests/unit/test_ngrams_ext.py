@@ -11,7 +11,7 @@ import pytest
 
 from workers.core.normalize import normalize
 from workers.core.policy import load_policy
-from workers.core.text_model import END, START, WORD, TextModel, fold, word_features
+from workers.core.text_model import _FOLD_STR, END, START, WORD, TextModel, fold, word_features
 from workers.settings import DEFAULT_POLICY
 
 CORPUS = Path(__file__).resolve().parents[1] / "data/corpus"
@@ -59,6 +59,35 @@ def test_compiled_and_python_paths_agree_on_every_corpus_text(models):
         assert strongest_c == strongest_p, text
         assert sums_c == sums_p, text  # the same rows added in the same (ascending) order: bit for bit
         assert compiled.predict(text) == python.predict(text), text
+
+
+def test_category_and_subtype_sums_are_the_full_sums_split(models):
+    """score_categories sums the category columns; subtype_sums the others over the same rows, in the same order."""
+    scorer = models[0]._scorer
+    for text in corpus_texts():
+        categories, count, strongest = scorer.score_categories(text)
+        assert len(categories) == 2
+        assert (categories + scorer.subtype_sums(), count, strongest) == scorer.score_normalized(text), text
+    small = NgramScorer(["a", "b"], np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), 1, _FOLD_STR)
+    assert small.score_categories("ab") == ([5.0], 2, [1])
+    assert small.subtype_sums() == [7.0, 9.0]
+    assert small.score_categories("zz") == ([0.0], 0, None)
+    assert small.subtype_sums() == [0.0, 0.0]  # no row found: nothing left over from the text before
+
+
+def test_long_words_are_told_apart_past_their_first_eight_letters():
+    """A word feature's first eight letters lie in its slot, the rest beside: both are compared."""
+    grams = ["\x04abcdefgh", "\x04abcdefghi", "\x04abcdefghij", "\x04abcdefghijklmnopq", "\x04ab abcdefghi",
+             "\x04abcdefgh ab"]
+    scorer = NgramScorer(grams, np.array([[1.0], [2.0], [4.0], [8.0], [16.0], [32.0]]), 1)
+    assert scorer.score("abcdefgh") == ([1.0], 1, [0])
+    assert scorer.score("abcdefghi") == ([2.0], 1, [1])
+    assert scorer.score("abcdefghix abcdefghik xbcdefghij") == ([0.0], 0, None)
+    assert scorer.score("abcdefghijklmnopq") == ([8.0], 1, [3])
+    assert scorer.score("abcdefghijklmnopr") == ([0.0], 0, None)
+    assert scorer.score("ab abcdefghi") == ([2.0 + 16.0], 2, [4])
+    assert scorer.score("abcdefgh ab") == ([1.0 + 32.0], 2, [5])
+    assert scorer.score("abcdefgh ac") == ([1.0], 1, [0])
 
 
 EDGE_TEXTS = ["", " ", "\u3000 \n", "。。。", "!a!", "  加微信：１３８！ ", "a\u2028b", "\U00020000。\U00020001",

@@ -242,8 +242,9 @@ class TextModel:
         category score (the evidence n-gram is only located for those)."""
         scorer = self._scorer
         folded: str | None = None  # the Python path finds the evidence in the folded text, made when first needed
+        subtype_sums: list[float] | None = None  # the compiled scorer's subtype columns, asked for when needed
         if scorer is not None:  # folds, strips and frames the text itself
-            sums, count, strongest = scorer.score_normalized(text)
+            sums, count, strongest = scorer.score_categories(text)
         else:
             folded = fold(text)  # once: the features read it stripped, the evidence is found in it whole
             sums, count, strongest = self._sums(folded)
@@ -258,6 +259,9 @@ class TextModel:
             score = round(raw, 4)
             if score < floor:
                 continue
+            if scorer is not None and subtype_sums is None:  # only the categories' columns so far
+                subtype_sums = scorer.subtype_sums()
+                sums = sums + subtype_sums
             best, best_z = -1, 0.0
             for col, s in self._subtype_columns[j]:  # the largest output; on a tie the later subtype
                 z = sums[col] / scale + bias[col] if count else bias[col]

@@ -21,6 +21,10 @@
  *
  * score_normalized(text) -> score(START + fold(text).strip() + END): the normalized text is folded, stripped and
  *   framed here (strip: the characters str.isspace() calls whitespace), without making those strings
+ * score_categories(text) -> score_normalized(text), but sums holds the ncat category columns only; the rows found
+ *   are kept, and subtype_sums() -> the sums of the other k - ncat columns over them (the same numbers, added in
+ *   the same order). The two kinds of column lie in separate tables: a text the model finds nothing in (most
+ *   messages) reads 16 bytes a row instead of 80.
  * locate(text, gram) -> (start, end): where the gram's core (without its word and edge marks) first occurs in
  *   fold(text), read through the fold table without making that string, or (0, 0): text_model._locate's answer
  * fold(text) -> the text with every character through the fold table (the tests compare the table with
@@ -36,13 +40,26 @@ static void Scorer_dealloc(Scorer *s) {
     PyMem_Free(s->wchars);
     if (s->slots) table_free(s->slots, (size_t)(s->mask + 1) * sizeof(Slot));
     PyMem_Free(s->kbuf);
-    if (s->weights) table_free(s->weights, (size_t)(s->nrows * s->k + 1) * sizeof(double));
+    PyMem_Free(s->wbuf);
+    PyMem_Free(s->rows);
+    if (s->cweights) table_free(s->cweights, (size_t)(s->nrows * s->ncat + 1) * sizeof(double));
+    if (s->tweights) table_free(s->tweights, (size_t)(s->nrows * (s->k - s->ncat) + 1) * sizeof(double));
     PyMem_Free(s->seen);
     PyMem_Free(s->summary);
     PyMem_Free(s->sums);
     PyMem_Free(s->fold);
     PyMem_Free(s->buf);
     Py_TYPE(s)->tp_free((PyObject *)s);
+}
+
+/* Whether a word gram ("\x04" + characters) can be found: the scan reads runs of a-z, and pairs of them with a
+ * space between. Its characters are kept one byte each. */
+static int findable_word(PyObject *g) {
+    for (Py_ssize_t i = 1; i < PyUnicode_GET_LENGTH(g); i++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(g, i);
+        if ((c < 'a' || c > 'z') && c != ' ') return 0;
+    }
+    return 1;
 }
 
 static int Scorer_init(Scorer *s, PyObject *args, PyObject *kwds) {
@@ -84,17 +101,24 @@ static int Scorer_init(Scorer *s, PyObject *args, PyObject *kwds) {
     s->mask = cap - 1;
     s->shift = 64 - __builtin_ctzll(cap);
     s->slots = table_alloc(cap * sizeof(Slot));
-    s->weights = table_alloc((size_t)(n * s->k + 1) * sizeof(double));
+    s->cweights = table_alloc((size_t)(n * ncat + 1) * sizeof(double));
+    s->tweights = table_alloc((size_t)(n * (s->k - ncat) + 1) * sizeof(double));
+    s->rows = PyMem_Malloc((size_t)(n + 1) * sizeof(int32_t));
     s->seen_words = n / 64 + 1;
     s->seen = PyMem_Calloc(s->seen_words, sizeof(uint64_t));
     s->summary_words = s->seen_words / 64 + 1;
     s->summary = PyMem_Calloc(s->summary_words, sizeof(uint64_t));
     s->sums = PyMem_Malloc((size_t)(s->k + 1) * sizeof(double));
-    if (!s->slots || !s->weights || !s->seen || !s->summary || !s->sums) {
+    if (!s->slots || !s->cweights || !s->tweights || !s->rows || !s->seen || !s->summary || !s->sums) {
         PyErr_NoMemory();
         goto done;
     }
-    memcpy(s->weights, buf.buf, (size_t)(n * s->k) * sizeof(double));
+    const Py_ssize_t nt = s->k - ncat;
+    for (Py_ssize_t r = 0; r < n; r++) {  /* each row's columns split: the categories', the subtypes' */
+        const double *from = (const double *)buf.buf + r * s->k;
+        memcpy(s->cweights + r * ncat, from, (size_t)ncat * sizeof(double));
+        memcpy(s->tweights + r * nt, from + ncat, (size_t)nt * sizeof(double));
+    }
     Py_ssize_t nwords = 0, nchars = 0;
     for (Py_ssize_t r = 0; r < n; r++) {
         PyObject *g = PyList_GET_ITEM(grams, r);
@@ -104,15 +128,16 @@ static int Scorer_init(Scorer *s, PyObject *args, PyObject *kwds) {
             goto done;
         }
         if (PyUnicode_GET_LENGTH(g) > 1 && PyUnicode_READ_CHAR(g, 0) == 0x04) {
+            if (!findable_word(g)) continue;
             nwords++;
-            nchars += PyUnicode_GET_LENGTH(g) - 1;
+            if (PyUnicode_GET_LENGTH(g) - 1 > WORD_HEAD) nchars += PyUnicode_GET_LENGTH(g) - 1 - WORD_HEAD;
         }
     }
     uint64_t wcap = 16;
     while (wcap < (uint64_t)nwords * 2) wcap <<= 1;
     s->wmask = wcap - 1;
     s->wslots = PyMem_Calloc(wcap, sizeof(WSlot));
-    s->wchars = PyMem_Malloc((size_t)(nchars + 1) * sizeof(Py_UCS4));
+    s->wchars = PyMem_Malloc((size_t)(nchars + 1));
     if (!s->wslots || !s->wchars) {
         PyErr_NoMemory();
         goto done;
@@ -124,25 +149,26 @@ static int Scorer_init(Scorer *s, PyObject *args, PyObject *kwds) {
         if (g == Py_None) continue;
         Py_ssize_t len = PyUnicode_GET_LENGTH(g);
         if (len > 1 && PyUnicode_READ_CHAR(g, 0) == 0x04) {
+            if (!findable_word(g)) continue;  /* the scan never finds it: no slot */
             Py_ssize_t off = woff;
-            uint64_t h = FNV_OFFSET;
+            uint64_t h = FNV_OFFSET, head = 0;
             for (Py_ssize_t i = 1; i < len; i++) {
                 Py_UCS4 c = PyUnicode_READ_CHAR(g, i);
-                s->wchars[off + i - 1] = c;
+                if (i - 1 < WORD_HEAD) head = word_byte(head, i - 1, c);
+                else s->wchars[woff++] = (unsigned char)c;
                 h = fnv(h, c);
             }
-            woff += len - 1;
             uint64_t i = h & s->wmask;
             while (s->wslots[i].row >= 0) {
                 const WSlot *o = &s->wslots[i];
-                if (o->hash == h && o->len == len - 1
-                        && memcmp(s->wchars + o->off, s->wchars + off, (size_t)(len - 1) * sizeof(Py_UCS4)) == 0) {
+                if (o->hash == h && o->len == len - 1 && o->head == head
+                        && memcmp(s->wchars + o->off, s->wchars + off, (size_t)(woff - off)) == 0) {
                     PyErr_Format(PyExc_ValueError, "gram %zd repeats an earlier gram", r);
                     goto done;
                 }
                 i = (i + 1) & s->wmask;
             }
-            s->wslots[i] = (WSlot){h, (int32_t)r, (int32_t)(len - 1), off};
+            s->wslots[i] = (WSlot){h, (int32_t)r, (int32_t)(len - 1), head, off};
             s->nwords++;
             continue;
         }
@@ -183,7 +209,7 @@ static PyObject *Scorer_score(Scorer *s, PyObject *args) {
     SCORE_BODY(AT_TEXT)
     WORDS_BODY(AT_TEXT, kind, data)
 #undef AT_TEXT
-    return finish_score(s, extra, lo, hi);
+    return finish_score(s, extra, lo, hi, 1);
 }
 
 static inline Py_UCS4 fold_char(const Scorer *s, Py_UCS4 c) {
@@ -218,8 +244,9 @@ static int check_foldable(const Scorer *s, PyObject *text, const char *method) {
     return 0;
 }
 
-static PyObject *Scorer_score_normalized(Scorer *s, PyObject *text) {
-    if (check_foldable(s, text, "score_normalized") < 0) return NULL;
+/* score_normalized (subtypes 1) and score_categories (0). */
+static PyObject *score_folded(Scorer *s, PyObject *text, int subtypes, const char *method) {
+    if (check_foldable(s, text, method) < 0) return NULL;
     Py_ssize_t n = fold_into_buffer(s, text);
     if (n < 0 || reserve_keys(s, n) < 0) return NULL;
     Py_ssize_t lo = s->summary_words, hi = -1;
@@ -228,7 +255,21 @@ static PyObject *Scorer_score_normalized(Scorer *s, PyObject *text) {
     SCORE_BODY(AT_BUF)
     WORDS_BODY(AT_BUF, PyUnicode_4BYTE_KIND, buf)
 #undef AT_BUF
-    return finish_score(s, Py_None, lo, hi);
+    return finish_score(s, Py_None, lo, hi, subtypes);
+}
+
+static PyObject *Scorer_score_normalized(Scorer *s, PyObject *text) {
+    return score_folded(s, text, 1, "score_normalized");
+}
+
+static PyObject *Scorer_score_categories(Scorer *s, PyObject *text) {
+    return score_folded(s, text, 0, "score_categories");
+}
+
+static PyObject *Scorer_subtype_sums(Scorer *s, PyObject *unused) {
+    (void)unused;
+    sum_subtypes(s, s->sums + s->ncat);
+    return float_list(s->sums + s->ncat, s->k - s->ncat);
 }
 
 static PyObject *Scorer_fold(Scorer *s, PyObject *text) {
@@ -306,6 +347,10 @@ static PyMethodDef Scorer_methods[] = {
      "score(text, extra_rows=None) -> (sums, count, strongest): see the module's documentation."},
     {"score_normalized", (PyCFunction)Scorer_score_normalized, METH_O,
      "score_normalized(text) -> score(START + fold(text).strip() + END), with the fold table."},
+    {"score_categories", (PyCFunction)Scorer_score_categories, METH_O,
+     "score_categories(text) -> score_normalized(text) with the sums of the category columns only."},
+    {"subtype_sums", (PyCFunction)Scorer_subtype_sums, METH_NOARGS,
+     "subtype_sums() -> the sums of the other columns over the rows of the text scored last."},
     {"fold", (PyCFunction)Scorer_fold, METH_O, "fold(text) -> the text through the fold table (text_model.fold)."},
     {NULL, NULL, 0, NULL},
 };

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
-/* The two big tables (the n-gram slots and the weights: 16 and 27 MB for policy .32's model) are read at random, one line per n-gram:
- * with 4 KB pages nearly every read also misses the TLB, and the page walks cost more than the reads. They are
+/* The big tables (the n-gram slots, 16 MB for policy .32's model, and the weights: 5 MB of category columns and
+ * 22 MB of subtype columns) are read at random, one line per n-gram: with 4 KB pages nearly every read also misses the TLB, and the page walks cost more than the reads. They are
  * mapped on their own and asked to be backed by 2 MB pages (transparent huge pages, `madvise` mode; a kernel
  * that refuses leaves ordinary pages, with the same results). Zero-filled, like calloc. */
 static void *table_alloc(size_t size) {
@@ -34,11 +34,19 @@ typedef struct {
     int64_t row;
 } Slot;
 
-typedef struct {        /* a word feature's slot (likewise): row -1 when empty */
+typedef struct {        /* a word feature's slot (likewise): row -1 when empty; two slots to a cache line */
     uint64_t hash;
     int32_t row, len;   /* its row, and its length in characters */
-    Py_ssize_t off;     /* its characters: wchars[off .. off + len) */
+    uint64_t head;      /* its first WORD_HEAD characters, one byte each (word_head): most words end there */
+    Py_ssize_t off;     /* its characters after those: wchars[off .. off + len - WORD_HEAD) */
 } WSlot;
+
+#define WORD_HEAD 8
+
+typedef struct {        /* a word feature of the text being scored: its hash, its word and the word before */
+    uint64_t hash;
+    Py_ssize_t a, alen, b, blen;  /* text[a, a + alen), then (blen > 0) " " + text[b, b + blen) */
+} WordKey;
 
 typedef struct {
     PyObject_HEAD
@@ -48,7 +56,10 @@ typedef struct {
     Py_ssize_t nrows;   /* vocabulary size */
     Py_ssize_t k;       /* columns */
     Py_ssize_t ncat;
-    double *weights;    /* nrows * k, owned copy (table_alloc) */
+    double *cweights;   /* nrows * ncat: the categories' columns, owned copy (table_alloc) */
+    double *tweights;   /* nrows * (k - ncat): the subtypes' columns, likewise (a row of 8 fills a cache line) */
+    int32_t *rows;      /* the rows of the text scored last, ascending (finish_score), for subtype_sums */
+    Py_ssize_t nfound, rowslen;
     uint64_t *seen;     /* bitmap over rows, all zero between calls */
     Py_ssize_t seen_words;
     uint64_t *summary;  /* bitmap over the words of `seen` that have a bit set, all zero between calls: the sum
@@ -59,13 +70,15 @@ typedef struct {
      * a slot holds all a probe reads before that check (one cache line, not one per array) */
     WSlot *wslots;
     uint64_t wmask;
-    Py_UCS4 *wchars;    /* the characters of every word feature (without its "\x04"), one after the other */
+    unsigned char *wchars; /* the characters of the word features (a-z and space) past their heads, in a row */
     Py_ssize_t nwords;
     Py_UCS4 *fold;      /* optional: code point (below 0x10000) -> its folded code point (text_model.fold) */
     Py_UCS4 *buf;       /* scratch for score_normalized: START + folded, stripped text + END */
     Py_ssize_t buflen;
     uint64_t *kbuf;     /* scratch: the keys of a text's n-grams, in text order */
     Py_ssize_t kbuflen;
+    WordKey *wbuf;      /* scratch: a text's word features, in text order */
+    Py_ssize_t wbuflen;
 } Scorer;
 
 #define FOLD_SIZE 0x10000
@@ -117,6 +130,8 @@ static int reserve(void **buf, Py_ssize_t *cap, Py_ssize_t need, size_t item) {
 
 /* Room for the keys of a text of n code points (at most three n-grams end at each); 0, or -1 with the error set. */
 static int reserve_keys(Scorer *s, Py_ssize_t n) {
+    if (reserve((void **)&s->wbuf, &s->wbuflen, n + 1, sizeof(WordKey)) < 0) return -1;  /* a word and a pair
+                                                                                             * per two characters */
     return reserve((void **)&s->kbuf, &s->kbuflen, 3 * n + 1, sizeof(uint64_t));
 }
 
@@ -125,40 +140,49 @@ static int reserve_keys(Scorer *s, Py_ssize_t n) {
 #define PROBE_AHEAD 12
 
 
-/* The row of the word feature made of text[a, a + alen), then (when blen > 0) " " and text[b, b + blen). */
-static int32_t word_row(const Scorer *s, int kind, const void *data, Py_ssize_t a, Py_ssize_t alen,
-                        Py_ssize_t b, Py_ssize_t blen) {
+/* A word feature's characters (a-z and the space of a pair: below 0x80) one byte each, from the first. */
+static inline uint64_t word_byte(uint64_t head, Py_ssize_t i, Py_UCS4 c) {
+    return head | ((uint64_t)c << (8 * i));
+}
+
+/* The hash of the word feature made of text[a, a + alen), then (when blen > 0) " " and text[b, b + blen). */
+static uint64_t word_hash(int kind, const void *data, Py_ssize_t a, Py_ssize_t alen, Py_ssize_t b,
+                          Py_ssize_t blen) {
     uint64_t h = FNV_OFFSET;
     for (Py_ssize_t i = 0; i < alen; i++) h = fnv(h, PyUnicode_READ(kind, data, a + i));
-    Py_ssize_t len = alen;
     if (blen > 0) {
         h = fnv(h, ' ');
         for (Py_ssize_t i = 0; i < blen; i++) h = fnv(h, PyUnicode_READ(kind, data, b + i));
-        len += 1 + blen;
     }
+    return h;
+}
+
+/* Its row, or -1 (its hash given): the slot's head and, past it, wchars are compared with the text. */
+static int32_t word_row(const Scorer *s, uint64_t h, int kind, const void *data, Py_ssize_t a, Py_ssize_t alen,
+                        Py_ssize_t b, Py_ssize_t blen) {
+    Py_ssize_t len = blen > 0 ? alen + 1 + blen : alen;
     for (uint64_t i = h & s->wmask; s->wslots[i].row >= 0; i = (i + 1) & s->wmask) {
         const WSlot *e = &s->wslots[i];
         if (e->hash != h || e->len != len) continue;
-        const Py_UCS4 *w = s->wchars + e->off;
-        Py_ssize_t j = 0;
-        for (; j < alen && w[j] == PyUnicode_READ(kind, data, a + j); j++) {}
-        if (j < alen) continue;
-        if (blen > 0) {
-            if (w[alen] != ' ') continue;
-            for (j = 0; j < blen && w[alen + 1 + j] == PyUnicode_READ(kind, data, b + j); j++) {}
-            if (j < blen) continue;
+        uint64_t head = 0;
+        const unsigned char *tail = s->wchars + e->off;
+        Py_ssize_t j = 0, same = 1;
+        for (; j < len && same; j++) {
+            Py_UCS4 c = j < alen ? PyUnicode_READ(kind, data, a + j)
+                        : j == alen ? ' ' : PyUnicode_READ(kind, data, b + j - alen - 1);
+            if (j < WORD_HEAD) head = word_byte(head, j, c);
+            else same = tail[j - WORD_HEAD] == c;
         }
-        return e->row;
+        if (same && head == e->head) return e->row;
     }
     return -1;
 }
 
 /* Mark a row found; *lo and *hi track the lowest and highest word of `summary` in use. */
 static inline void mark(Scorer *s, int32_t row, Py_ssize_t *lo, Py_ssize_t *hi) {
-    /* the row's weights are summed after the scan: ask for its cache lines now, so that their misses (the
-     * 11 MB table does not fit in the cache) overlap the scan instead of following one another at the end */
-    __builtin_prefetch(s->weights + (Py_ssize_t)row * s->k);
-    __builtin_prefetch(s->weights + (Py_ssize_t)row * s->k + 7);
+    /* the row's category weights are summed after the scan: ask for their cache line now, so that its miss
+     * overlaps the scan instead of following the others at the end */
+    __builtin_prefetch(s->cweights + (Py_ssize_t)row * s->ncat);
     Py_ssize_t w = row >> 6, sw = w >> 6;
     s->seen[w] |= 1ULL << (row & 63);
     s->summary[sw] |= 1ULL << (w & 63);
@@ -193,7 +217,51 @@ static inline void mark(Scorer *s, int32_t row, Py_ssize_t *lo, Py_ssize_t *hi) 
         }                                                                                                    \
     }
 
-static PyObject *finish_score(Scorer *s, PyObject *extra, Py_ssize_t lo, Py_ssize_t hi) {
+/* Clear both bitmaps between lo and hi; with `keep`, the rows set there go to s->rows, ascending (s->nfound). */
+static void take_rows(Scorer *s, Py_ssize_t lo, Py_ssize_t hi, int keep) {
+    Py_ssize_t count = 0;
+    for (Py_ssize_t sw = lo; sw <= hi; sw++) {
+        uint64_t words = s->summary[sw];
+        s->summary[sw] = 0;
+        for (; words; words &= words - 1) {
+            Py_ssize_t w = (sw << 6) + __builtin_ctzll(words);
+            uint64_t bits = s->seen[w];
+            s->seen[w] = 0;
+            for (; keep && bits; bits &= bits - 1) s->rows[count++] = (int32_t)((w << 6) + __builtin_ctzll(bits));
+        }
+    }
+    s->nfound = count;
+}
+
+/* The sums of the subtype columns (k - ncat of them) over the rows of the text scored last, into out: the rows in
+ * ascending order, as the categories' (each column's sum adds the same numbers in the same order as before the
+ * columns were split in two tables). Their lines (one a row) are asked for PROBE_AHEAD rows ahead. */
+static void sum_subtypes(const Scorer *s, double *out) {
+    const Py_ssize_t nt = s->k - s->ncat, count = s->nfound;
+    for (Py_ssize_t c = 0; c < nt; c++) out[c] = 0.0;
+    if (nt == 0) return;
+    for (Py_ssize_t i = 0; i < count && i < PROBE_AHEAD; i++) __builtin_prefetch(s->tweights + s->rows[i] * nt);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (i + PROBE_AHEAD < count) __builtin_prefetch(s->tweights + s->rows[i + PROBE_AHEAD] * nt);
+        const double *wr = s->tweights + (Py_ssize_t)s->rows[i] * nt;
+        for (Py_ssize_t c = 0; c < nt; c++) out[c] += wr[c];
+    }
+}
+
+static PyObject *float_list(const double *values, Py_ssize_t n) {
+    PyObject *out = PyList_New(n);
+    if (!out) return NULL;
+    for (Py_ssize_t c = 0; c < n; c++) {
+        PyObject *v = PyFloat_FromDouble(values[c]);
+        if (!v) { Py_DECREF(out); return NULL; }
+        PyList_SET_ITEM(out, c, v);
+    }
+    return out;
+}
+
+/* (sums, count, strongest) of the rows marked (plus `extra`): sums of every column (`subtypes`) or of the
+ * categories' only (then subtype_sums() gives the others for the same rows). */
+static PyObject *finish_score(Scorer *s, PyObject *extra, Py_ssize_t lo, Py_ssize_t hi, int subtypes) {
     if (extra != Py_None) {
         for (Py_ssize_t j = 0; j < PyList_GET_SIZE(extra); j++) {
             Py_ssize_t r = PyLong_AsSsize_t(PyList_GET_ITEM(extra, j));
@@ -205,36 +273,26 @@ static PyObject *finish_score(Scorer *s, PyObject *extra, Py_ssize_t lo, Py_ssiz
             mark(s, (int32_t)r, &lo, &hi);
         }
     }
-    const Py_ssize_t k = s->k, ncat = s->ncat;
+    take_rows(s, lo, hi, 1);
+    const Py_ssize_t ncat = s->ncat, count = s->nfound;
     double *sums = s->sums;
-    for (Py_ssize_t c = 0; c < k; c++) sums[c] = 0.0;
-    Py_ssize_t count = 0;
+    for (Py_ssize_t c = 0; c < ncat; c++) sums[c] = 0.0;
     Py_ssize_t strongest[64];
     double best[64];
-    for (Py_ssize_t sw = lo; sw <= hi; sw++) {
-        uint64_t words = s->summary[sw];
-        s->summary[sw] = 0;
-        for (; words; words &= words - 1) {
-            Py_ssize_t w = (sw << 6) + __builtin_ctzll(words);
-            uint64_t bits = s->seen[w];
-            s->seen[w] = 0;
-            for (; bits; bits &= bits - 1) {
-                Py_ssize_t row = (w << 6) + __builtin_ctzll(bits);
-                const double *wr = s->weights + row * k;
-                for (Py_ssize_t c = 0; c < k; c++) sums[c] += wr[c];
-                for (Py_ssize_t c = 0; c < ncat; c++) {
-                    if (count == 0 || wr[c] > best[c]) {
-                        best[c] = wr[c];
-                        strongest[c] = row;
-                    }
-                }
-                count++;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_ssize_t row = s->rows[i];
+        const double *wr = s->cweights + row * ncat;
+        for (Py_ssize_t c = 0; c < ncat; c++) {
+            sums[c] += wr[c];
+            if (i == 0 || wr[c] > best[c]) {
+                best[c] = wr[c];
+                strongest[c] = row;
             }
         }
     }
-    PyObject *out_sums = PyList_New(k);
+    if (subtypes) sum_subtypes(s, sums + ncat);
+    PyObject *out_sums = float_list(sums, subtypes ? s->k : ncat);
     if (!out_sums) return NULL;
-    for (Py_ssize_t c = 0; c < k; c++) PyList_SET_ITEM(out_sums, c, PyFloat_FromDouble(sums[c]));
     PyObject *out_strongest;
     if (count == 0) {
         out_strongest = Py_NewRef(Py_None);
@@ -245,31 +303,37 @@ static PyObject *finish_score(Scorer *s, PyObject *extra, Py_ssize_t lo, Py_ssiz
     }
     return Py_BuildValue("(NnN)", out_sums, count, out_strongest);
 fail:
-    for (Py_ssize_t sw = lo; sw <= hi; sw++) {  /* leave both bitmaps clean for the next call */
-        for (uint64_t words = s->summary[sw]; words; words &= words - 1)
-            s->seen[(sw << 6) + __builtin_ctzll(words)] = 0;
-        s->summary[sw] = 0;
-    }
+    take_rows(s, lo, hi, 0);  /* leave both bitmaps clean for the next call */
     return NULL;
 }
 
-/* Word features: runs of a-z, and each with the run before it. */
+/* Word features: runs of a-z, and each with the run before it. Their hashes first (into s->wbuf), each slot
+ * asked for then; the lookups after, when the slots have arrived. The caller has reserved the room
+ * (reserve_words). */
 #define WORDS_BODY(AT, KIND, DATA)                                                                           \
     if (s->nwords) {                                                                                         \
-        Py_ssize_t prev = -1, prevlen = 0;                                                                   \
+        Py_ssize_t nw = 0, prev = -1, prevlen = 0;                                                           \
+        WordKey *wk = s->wbuf;                                                                               \
         for (Py_ssize_t i = 0; i < n;) {                                                                     \
             Py_UCS4 c = AT(i);                                                                               \
             if (c < 'a' || c > 'z') { i++; continue; }                                                       \
             Py_ssize_t start = i;                                                                            \
             while (i < n && (c = AT(i)) >= 'a' && c <= 'z') i++;                                             \
-            int32_t r = word_row(s, KIND, DATA, start, i - start, 0, 0);                                     \
-            if (r >= 0) mark(s, r, &lo, &hi);                                                                \
+            wk[nw] = (WordKey){word_hash(KIND, DATA, start, i - start, 0, 0), start, i - start, 0, 0};       \
+            __builtin_prefetch(s->wslots + (wk[nw].hash & s->wmask));                                        \
+            nw++;                                                                                            \
             if (prev >= 0) {                                                                                 \
-                r = word_row(s, KIND, DATA, prev, prevlen, start, i - start);                                \
-                if (r >= 0) mark(s, r, &lo, &hi);                                                            \
+                wk[nw] = (WordKey){word_hash(KIND, DATA, prev, prevlen, start, i - start), prev, prevlen,    \
+                                   start, i - start};                                                        \
+                __builtin_prefetch(s->wslots + (wk[nw].hash & s->wmask));                                    \
+                nw++;                                                                                        \
             }                                                                                                \
             prev = start;                                                                                    \
             prevlen = i - start;                                                                             \
+        }                                                                                                    \
+        for (Py_ssize_t j = 0; j < nw; j++) {                                                                \
+            int32_t r = word_row(s, wk[j].hash, KIND, DATA, wk[j].a, wk[j].alen, wk[j].b, wk[j].blen);       \
+            if (r >= 0) mark(s, r, &lo, &hi);                                                                \
         }                                                                                                    \
     }
 
