@@ -246,6 +246,24 @@ def test_t2s_character_table_agrees_with_opencc_on_traditional_corpus_texts():
             assert t2s.to_simplified(mapped, ambiguous=False) == cc.convert(mapped)
 
 
+def test_t2s_character_table_in_c_gives_the_table_and_the_rare_characters_of_the_result():
+    from workers.core import normalize as normalize_module
+
+    native = normalize_module._T2S_CHARS
+    assert native is not None, "workers/core/text/_charstage.c is not built: run ops/setup"
+    every = "".join(map(chr, sorted(t2s.CHAR_MAP))) + "瞭藉甦衹一二三零两" + "\U00020000x"
+    checked = 0
+    for text in [charmap.translate(t) for t in corpus_texts()] + [every, every[::-1], ""]:
+        if not t2s.needs_t2s(text):
+            continue
+        out, rare = native.translate_rare(text)
+        assert out == text.translate(t2s._TABLE) == t2s.to_simplified(text, ambiguous=False), text
+        found = normalize_module._RARE.findall(out)
+        assert (rare or frozenset()) == frozenset(found), text
+        checked += 1
+    assert checked > 500
+
+
 # --- 7. nicknames and pinyin ----------------------------------------------------------------------------------
 
 

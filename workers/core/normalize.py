@@ -54,6 +54,9 @@ _RARE = re.compile("[" + charmap.char_class(_RARE_CODEPOINTS) + "]")
 # one pass, and the length changes; None: charmap's functions and _RARE.
 _CHARS = charmap.native_table("".join(map(chr, _RARE_CODEPOINTS)))
 _NO_CHARS: frozenset[str] = frozenset()
+# t2s's character table in C when built: the simplified text and its rare characters in one pass; None: t2s's
+# str.translate and _RARE.
+_T2S_CHARS = t2s.native_table("".join(map(chr, _RARE_CODEPOINTS)))
 # Rules helped by C when built (workers/core/text/_spelled.c), each giving its output and edits at once:
 # separators inside spelled-out words and spaces next to CJK characters run wholly in C; the nickname and
 # leetspeak rules run their pattern only where C found that it may match (rules.sub_at). The patterns stay
@@ -304,10 +307,15 @@ def _steps(text: str, ascii_only: bool, sub: Sub, rare: frozenset[str] | None = 
         if rare is None:
             found = _RARE.findall(text)
             rare = frozenset(found) if found else _NO_CHARS
-        if rare and not rare.isdisjoint(_TRAD):
-            text = t2s.to_simplified(text, not rare.isdisjoint(_AMBIGUOUS))  # same length: offsets unchanged
-            found = _RARE.findall(text)
-            rare = frozenset(found) if found else _NO_CHARS
+        if rare and not rare.isdisjoint(_TRAD):  # same length: offsets unchanged
+            ambiguous = not rare.isdisjoint(_AMBIGUOUS)
+            if ambiguous or _T2S_CHARS is None:
+                text = t2s.to_simplified(text, ambiguous)
+                found = _RARE.findall(text)
+                rare = frozenset(found) if found else _NO_CHARS
+            else:  # character by character (t2s.to_simplified's own way here), in C
+                text, found_set = _T2S_CHARS.translate_rare(text)
+                rare = found_set or _NO_CHARS
         if "  " in text or "\n" in text:
             text = sub(rules.WHITESPACE, rules.collapse_whitespace, text)
         if rare and not rare.isdisjoint(_GREEK_CYRILLIC):

@@ -12,10 +12,11 @@ used instead, so offsets stay one-to-one either way.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import opencc
 
-from workers.core.text.charmap import char_class
+from workers.core.text.charmap import CharTable, char_class
 
 _CC = opencc.OpenCC("t2s")
 _RANGES = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)]
@@ -43,6 +44,12 @@ _TRIGGER = re.compile(f"[{char_class(list(TRIGGER_CODEPOINTS))}]")
 _TABLE: list[int | str] = list(range(0x20000))
 for _cp, _to in CHAR_MAP.items():
     _TABLE[_cp] = _to
+
+
+def native_table(rare: str) -> Any:
+    """The character table in C (`_charstage.CharTable`; None when it is not built): its `translate_rare(text)`
+    gives `text.translate(_TABLE)` and the characters of `rare` in the result, in one pass."""
+    return CharTable(_TABLE, {}, rare) if CharTable is not None else None
 
 
 def needs_t2s(text: str) -> bool:
