@@ -104,7 +104,8 @@ class Engine:
     def _with_rules(self, event: MessageEvent, norm: Normalized, handles: tuple[Handle, ...],
                     predicted: list[Finding]) -> Analysis:
         """The rule detectors' findings, then the model's (`predicted`), then the model's context cues."""
-        ctx = Context(norm, handles, event.surface.value, event.sent_at, event.account_created_at)
+        # `_value_`: the member's value as a plain attribute (`.value` is a property: 0.12 us a read)
+        ctx = Context(norm, handles, event.surface._value_, event.sent_at, event.account_created_at)
         scan = event_scan(ctx)
         findings: list[Finding] = []
         if scan.topic:
@@ -143,7 +144,7 @@ class Engine:
             score = max(scores.values())  # each already rounded to 4 places (label_scores)
         else:
             labels, score = (), 0.0
-        action = policy.action_for(event.surface.value, score, event.account_id)
+        action = policy.action_for(event.surface._value_, score, event.account_id)
         if action == "allow":
             labels, reasons = (), ()
         else:
