@@ -15,7 +15,7 @@ import pytest
 from workers.core.detectors import base, matcher
 from workers.core.detectors.matcher import scan_first, scan_pass, scan_second
 from workers.core.normalize import normalize
-from workers.core.text._keyscan import Automaton, collect  # no skip: ops/setup builds it, CI must fail without it
+from workers.core.text._keyscan import Automaton, Rest, collect  # no skip: ops/setup builds it, CI must fail without it
 
 CORPUS = Path(__file__).resolve().parents[1] / "data/corpus"
 
@@ -57,30 +57,52 @@ def test_compiled_pass_equals_the_python_reference_on_the_corpus(scanner, texts)
     assert pending and all(isinstance(g, tuple) and isinstance(g[0], matcher.Group) for _, _, g in pending)
 
 
-def test_compiled_pass_equals_the_reference_on_adversarial_text(scanner):
+def adversarial(scanner, size: int = 100_000) -> list[str]:
     rng = random.Random(7)
     keys = list(scanner.automaton.keys())
-    cases = ["", "a", "x" * 100_000, "一" * 100_000, "1" * 100_000, "\U0001F600" * 50_000, " " * 100_000]
+    cases = ["", "a", "x" * size, "一" * size, "1" * size, "\U0001F600" * (size // 2), " " * size]
     for key in rng.sample(keys, 40):
-        cases += [key * (20_000 // len(key)), key + " . " + key, key[:-1], "a" + key + "9"]
+        cases += [key * (size // 5 // len(key)), key + " . " + key, key[:-1], "a" + key + "9"]
     cases.append("".join(k[: rng.randint(1, len(k))] for k in keys))  # key prefixes, back to back
     cases += ["".join(chr(rng.choice([rng.randrange(32, 0x3000), rng.randrange(0x4E00, 0x9FFF),
                                       rng.randrange(0x1F300, 0x1FAFF)])) for _ in range(500)) for _ in range(50)]
-    for text in cases:
+    return cases
+
+
+def test_compiled_pass_equals_the_reference_on_adversarial_text(scanner):
+    for text in adversarial(scanner):
         assert canon(scanner.native.scan(text)) == canon(scan_pass(scanner.automaton, text)), text[:40]
 
 
-def test_the_whole_scan_finds_the_same_classes_and_spans_either_way(scanner, texts):
+def whole_scan(scanner, text: str) -> tuple:
+    """Both phases of the scan: whether a trigger class was found, and the results after each phase, ordered."""
+    results: dict = {}
+    topic, later = scan_first(scanner, text, results)
+    first = ordered(results)
+    scan_second(scanner, text, later, results)
+    return topic, first, ordered(results)
+
+
+def test_the_whole_scan_finds_the_same_classes_and_spans_in_the_same_order_either_way(scanner, texts):
+    """The scan wholly in C (`Automaton.first`, `Rest.second`: the pass, the patterns, the choice of spans)
+    against the Python path over pyahocorasick."""
     python = replace(scanner, native=None)
-    for text in texts[::7]:
-        found = []
-        for sc in (scanner, python):
-            results: dict = {}
-            topic, later = scan_first(sc, text, results)
-            first = {lid: dict(classes) for lid, classes in results.items()}
-            scan_second(sc, text, later, results)
-            found.append((topic, first, results))
-        assert found[0] == found[1], text[:60]
+    for text in texts + adversarial(scanner, 20_000):
+        assert whole_scan(scanner, text) == whole_scan(python, text), text[:60]
+
+
+def test_the_rest_of_a_compiled_scan_runs_once_and_the_scan_needs_its_slots(scanner):
+    text = normalize("加我微信 abc123 日结 300 元，先交押金").text
+    topic, rest = scanner.native.first(text, {})
+    assert topic and isinstance(rest, Rest)
+    results: dict = {}
+    assert rest.second(results) and results
+    with pytest.raises(RuntimeError, match="has run already"):
+        rest.second({})
+    bare = Automaton(["ab"], [(2, False, 0, (0, 0, (0,), None), None)])  # made without the Scanner's slots
+    with pytest.raises(ValueError, match="slots"):
+        bare.first("ab", {})
+    assert Automaton(["ab"], [(2, False, 0, (0, 0, (0,), None), None)], ((0, "c"),)).first("xab", {})[0]
 
 
 def ordered(results: dict) -> list:

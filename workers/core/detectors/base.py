@@ -25,9 +25,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
-from typing import Callable, Iterable, Mapping, Protocol, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence, TypeVar
 
-from workers.core.detectors.matcher import Later, Scanner, Spans, compile_scanner, scan_first, scan_second
+from workers.core.detectors.matcher import Scanner, Spans, compile_scanner, scan_first, scan_second
 from workers.core.findings import Finding
 from workers.core.handles import Handle
 from workers.core.normalize import Normalized
@@ -337,7 +337,7 @@ class EventScan:
         self.topic, later = scan_first(_scanner(), norm.text, self.results)
         # the topic lexicons whose trigger was found
         self.triggered = frozenset(self.results) if self.topic else _NO_IDS
-        self.later: Later | None = later
+        self.later: Any = later  # a matcher.Later or the compiled scan's rest; None once done
         self.found: frozenset[int] | None = None  # the lexicons that found something, once all are scanned
 
     def all_classes(self) -> dict[int, dict[str, Spans]]:

@@ -19,10 +19,12 @@ and their order in the result (detectors emit one finding per class, in that ord
 Every pattern repeats only bounded elements (a test checks it) and runs only where its start was found: the
 scan stays linear in the length of the text.
 
-The pass itself runs in C when built (`workers/core/text/_keyscan.c`, by ops/setup): its own Aho-Corasick
-automaton over the same keys and values, making the same records and pending starts as the loop in
-`scan_first` (a test compares both on every corpus text); the loop over `pyahocorasick` is the reference and
-the fallback.
+The scan runs in C when built (`workers/core/text/_keyscan.c`, by ops/setup): its own Aho-Corasick automaton
+over the same keys and values makes the same records and pending starts as `scan_pass` (a test compares both
+on every corpus text), and `Automaton.first` runs the whole scan there, the patterns (through their own
+`match`) and the choice of spans included, with no Python object in between (a test compares its results and
+their order with the Python path on every corpus text). The loop over `pyahocorasick` is the reference and the
+fallback.
 """
 from __future__ import annotations
 
@@ -182,7 +184,7 @@ def compile_scanner(lexicons: Sequence[LexiconLike]) -> Scanner:
     for key, value in zip(ordered, values):
         automaton.add_word(key, value)
     automaton.make_automaton()
-    native = NativeAutomaton(ordered, values) if NativeAutomaton is not None else None
+    native = NativeAutomaton(ordered, values, tuple(slot_ids)) if NativeAutomaton is not None else None
     return Scanner(automaton, tuple(slot_ids), native)
 
 
@@ -203,15 +205,15 @@ class Later:
         self.required = required
 
 
-def scan_first(scanner: Scanner, text: str, results: dict[int, dict[str, Spans]]) -> tuple[bool, Later]:
+def scan_first(scanner: Scanner, text: str, results: dict[int, dict[str, Spans]]) -> tuple[bool, Any]:
     """The pass over `text`: add what the classes of the first phase found to `results` (lexicon id -> class
-    -> spans); whether anything was found, and what `scan_second` needs for the other classes."""
+    -> spans); whether anything was found, and what `scan_second` needs for the other classes (a `Later`, or
+    the compiled scan's own: wholly in C when built, `_keyscan.Automaton.first`, with the same results)."""
     if scanner.automaton is None:
         return False, Later([], [], 0)
     if scanner.native is not None:
-        records, pending, records2, pending2, found = scanner.native.scan(text)
-    else:
-        records, pending, records2, pending2, found = scan_pass(scanner.automaton, text)
+        return scanner.native.first(text, results)
+    records, pending, records2, pending2, found = scan_pass(scanner.automaton, text)
     _run(pending, text, found, records)
     return _collect(scanner, records, results), Later(records2, pending2, found)
 
@@ -247,8 +249,10 @@ def scan_pass(automaton: ahocorasick.Automaton, text: str) -> tuple[list[Record]
     return records, pending, records2, pending2, found
 
 
-def scan_second(scanner: Scanner, text: str, later: Later, results: dict[int, dict[str, Spans]]) -> bool:
-    """The second phase, from what `scan_first` found."""
+def scan_second(scanner: Scanner, text: str, later: Any, results: dict[int, dict[str, Spans]]) -> bool:
+    """The second phase, from what `scan_first` found (once)."""
+    if not isinstance(later, Later):
+        return bool(later.second(results))
     _run(later.pending, text, later.required, later.records)
     return _collect(scanner, later.records, results)
 

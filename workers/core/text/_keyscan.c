@@ -15,11 +15,11 @@
  * arrays elsewhere), failure links and dictionary-suffix links. Holds the GIL throughout.
  *
  * collect(records, slots, results) -> bool
- *   matcher._collect: the records (5-tuples of ints) sorted, each slot's spans chosen as matcher.keep
- *   chooses them (within a class matches do not overlap: the leftmost, then the longest, stays, in the
- *   order the records are met), and results[lexicon id][class] = [(start, end), ...] for the slots found,
- *   in the order of their first record; slots[slot] = (lexicon id, class). Whether there was any record.
- *   The sort, the choice and the lists are made in C arrays; Python objects only for what is returned.
+ *   matcher._collect over records given as 5-tuples of ints (_keyscan_collect.h).
+ *
+ * Automaton(keys, values, slots).first(text, results) -> (topic, rest), rest.second(results) -> bool
+ *   the whole scan (matcher.scan_first and scan_second): the pass, the patterns at their starts and the
+ *   choice of spans, with records and pending starts kept in C arrays (_keyscan_run.h).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -31,11 +31,14 @@
 #define LINEAR_MAX 8       /* children searched linearly up to this many, by bisection above */
 #define FAIL(...) return (PyErr_Format(__VA_ARGS__), -1) /* raise, in a function returning an int */
 
+#include "_keyscan_collect.h"
+
 typedef struct {        /* what a key does in one phase */
     int has;            /* the part is not None */
     long long rank, order;
     Py_ssize_t slot0, nslots; /* its slots: Automaton.slots[slot0 .. slot0 + nslots) */
     PyObject *groups;   /* owned reference, NULL for None */
+    int32_t gref0, ngref; /* its groups compiled (prepare_groups): Automaton.grefs[gref0 .. gref0 + ngref) */
 } Part;
 
 typedef struct {
@@ -62,7 +65,42 @@ typedef struct {
     int32_t *root;      /* root transition for each BMP code point (0: stay at the root) */
     Node *nodes;        /* node 0 is the root */
     Edge *edges;
+    /* for first() (_keyscan_run.h): the Scanner's slots, and the groups of patterns compiled on first use */
+    PyObject *slot_names;   /* tuple: slot -> (lexicon id, class), or NULL */
+    struct CGroup *groups;
+    Py_ssize_t ngroups;
+    int32_t *grefs;         /* the groups of each part, by number */
+    long long *gslots;      /* the slots of the groups' patterns */
+    int prepared;
 } Automaton;
+
+/* Where emit() puts what it finds: Python lists (scan()) or C arrays (first()). */
+typedef struct { Rec *r; Py_ssize_t n, cap; } Recs;
+typedef struct { Py_ssize_t p; const Part *part; } Pend;  /* a pattern start to try: position and key part */
+typedef struct { Pend *v; Py_ssize_t n, cap; } Pends;
+typedef struct {
+    PyObject **lists;       /* records, pending, records2, pending2 as lists of tuples; or NULL */
+    Recs *recs[2];          /* else: the records and ... */
+    Pends *pends[2];        /* ... the pending starts of each phase */
+} Sink;
+
+static int grow(void **v, Py_ssize_t *cap, Py_ssize_t need, size_t item) {
+    if (need <= *cap) return 0;
+    Py_ssize_t c = *cap ? *cap * 2 : 32;
+    if (c < need) c = need;
+    void *g = PyMem_Realloc(*v, (size_t)c * item);
+    if (!g) { PyErr_NoMemory(); return -1; }
+    *v = g, *cap = c;
+    return 0;
+}
+
+static int push_rec(Recs *r, long long rank, long long p, long long order, long long slot, long long end) {
+    if (grow((void **)&r->r, &r->cap, r->n + 1, sizeof(Rec)) < 0) return -1;
+    r->r[r->n++] = (Rec){{rank, p, order, slot, end}};
+    return 0;
+}
+
+static void groups_free(Automaton *a);  /* _keyscan_run.h */
 
 /* --- construction ------------------------------------------------------------------------------------ */
 
@@ -72,6 +110,8 @@ static void Automaton_free(Automaton *a) {
             Py_CLEAR(a->keys[k].part[0].groups);
             Py_CLEAR(a->keys[k].part[1].groups);
         }
+    groups_free(a);
+    Py_CLEAR(a->slot_names);
     PyMem_Free(a->keys), PyMem_Free(a->slots), PyMem_Free(a->root), PyMem_Free(a->nodes), PyMem_Free(a->edges);
     a->keys = NULL, a->slots = NULL, a->root = NULL, a->nodes = NULL, a->edges = NULL;
     a->nkeys = a->nnodes = 0;
@@ -249,12 +289,13 @@ done:
 }
 
 static int Automaton_init(Automaton *a, PyObject *args, PyObject *kwds) {
-    static char *kwlist[] = {"keys", "values", NULL};
-    PyObject *keys, *values;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!:Automaton", kwlist, &PyList_Type, &keys, &PyList_Type,
-                                     &values))
+    static char *kwlist[] = {"keys", "values", "slots", NULL};
+    PyObject *keys, *values, *slot_names = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!|O!:Automaton", kwlist, &PyList_Type, &keys, &PyList_Type,
+                                     &values, &PyTuple_Type, &slot_names))
         return -1;
     Automaton_free(a); /* __init__ called again */
+    a->slot_names = Py_XNewRef(slot_names);
     Py_ssize_t nk = PyList_GET_SIZE(keys), total = 0, maxlen = 0, nslots = 0, cap = 0;
     if (PyList_GET_SIZE(values) != nk) {
         PyErr_SetString(PyExc_ValueError, "keys and values must have the same length");
@@ -303,7 +344,7 @@ static int append_tuple(PyObject *list, int five, long long a, long long b, long
 
 /* The key k found ending at last: its records and pending entries, as the loop of scan_first makes them. */
 static int emit(const Automaton *a, const Key *k, int kind, const void *data, Py_ssize_t last,
-                PyObject **lists, unsigned long long *found) {
+                const Sink *sink, unsigned long long *found) {
     if (k->gates) {
         *found |= (unsigned long long)k->gates;
         if (!k->part[0].has && !k->part[1].has) return 0;
@@ -316,12 +357,40 @@ static int emit(const Automaton *a, const Key *k, int kind, const void *data, Py
     for (int ph = 0; ph < 2; ph++) {
         const Part *part = &k->part[ph];
         if (!part->has) continue;
+        if (!sink->lists) {
+            for (Py_ssize_t j = 0; j < part->nslots; j++)
+                if (push_rec(sink->recs[ph], part->rank, p, part->order, a->slots[part->slot0 + j], last + 1) < 0)
+                    return -1;
+            Pends *q = sink->pends[ph];
+            if (part->groups) {
+                if (grow((void **)&q->v, &q->cap, q->n + 1, sizeof(Pend)) < 0) return -1;
+                q->v[q->n++] = (Pend){p, part};
+            }
+            continue;
+        }
         for (Py_ssize_t j = 0; j < part->nslots; j++)
-            if (append_tuple(lists[2 * ph], 1, part->rank, p, part->order, a->slots[part->slot0 + j], last + 1,
-                             NULL) < 0)
+            if (append_tuple(sink->lists[2 * ph], 1, part->rank, p, part->order, a->slots[part->slot0 + j],
+                             last + 1, NULL) < 0)
                 return -1;
-        if (part->groups && append_tuple(lists[2 * ph + 1], 0, p, part->rank, 0, 0, 0, part->groups) < 0)
+        if (part->groups && append_tuple(sink->lists[2 * ph + 1], 0, p, part->rank, 0, 0, 0, part->groups) < 0)
             return -1;
+    }
+    return 0;
+}
+
+/* The walk of the automaton over the text: every key found, to emit(). */
+static int walk(const Automaton *a, PyObject *text, const Sink *sink, unsigned long long *found) {
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    const Node *nodes = a->nodes;
+    const Edge *edges = a->edges;
+    const int32_t *root = a->root;
+    int32_t s = 0;
+    for (Py_ssize_t i = 0; i < len; i++) {
+        s = step(nodes, edges, root, s, PyUnicode_READ(kind, data, i));
+        for (int32_t m = nodes[s].out >= 0 ? s : nodes[s].dict; m >= 0; m = nodes[m].dict) /* keys ending here */
+            if (emit(a, &a->keys[nodes[m].out], kind, data, i, sink, found) < 0) return -1;
     }
     return 0;
 }
@@ -334,18 +403,8 @@ static PyObject *Automaton_scan(Automaton *a, PyObject *text) {
     PyObject *lists[4] = {PyList_New(0), PyList_New(0), PyList_New(0), PyList_New(0)}, *result = NULL;
     unsigned long long found = 0;
     if (!lists[0] || !lists[1] || !lists[2] || !lists[3]) goto done;
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
-    const Node *nodes = a->nodes;
-    const Edge *edges = a->edges;
-    const int32_t *root = a->root;
-    int32_t s = 0;
-    for (Py_ssize_t i = 0; i < len; i++) {
-        s = step(nodes, edges, root, s, PyUnicode_READ(kind, data, i));
-        for (int32_t m = nodes[s].out >= 0 ? s : nodes[s].dict; m >= 0; m = nodes[m].dict) /* keys ending here */
-            if (emit(a, &a->keys[nodes[m].out], kind, data, i, lists, &found) < 0) goto done;
-    }
+    Sink sink = {lists, {NULL, NULL}, {NULL, NULL}};
+    if (walk(a, text, &sink, &found) < 0) goto done;
     PyObject *f = PyLong_FromUnsignedLongLong(found);
     if (f) result = PyTuple_Pack(5, lists[0], lists[1], lists[2], lists[3], f);
     Py_XDECREF(f);
@@ -354,167 +413,7 @@ done:
     return result;
 }
 
-/* --- collect ------------------------------------------------------------------------------------------ */
-
-typedef struct { long long k[5]; } Rec;  /* (rank, p, order, slot, end) */
-typedef struct { long long start, end; } Span;
-typedef struct { Span *s; Py_ssize_t n; } SpanList;  /* room for as many spans as the slot has records */
-
-static int rec_cmp(const void *a, const void *b) {
-    const long long *x = ((const Rec *)a)->k, *y = ((const Rec *)b)->k;
-    for (int j = 0; j < 5; j++)
-        if (x[j] != y[j]) return x[j] < y[j] ? -1 : 1;
-    return 0;
-}
-
-static Py_ssize_t first_at_or_after(const SpanList *l, Py_ssize_t lo, long long start) {
-    /* bisect_left(spans, (start,), lo): the first span whose start is >= start */
-    Py_ssize_t hi = l->n;
-    while (lo < hi) {
-        Py_ssize_t mid = lo + (hi - lo) / 2;
-        if (l->s[mid].start < start) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
-/* matcher.keep (and the append before it in matcher._collect); the list has room for one more span */
-static void keep(SpanList *l, long long start, long long end) {
-    Py_ssize_t lo = l->n;
-    if (l->n && l->s[l->n - 1].end > start) {
-        lo = first_at_or_after(l, 0, start);
-        if (lo && l->s[lo - 1].end > start) lo--;
-        Py_ssize_t hi = first_at_or_after(l, lo, end);
-        if (lo < hi) {
-            Span f = l->s[lo];  /* the leftmost of those overlapping */
-            if (f.start < start || (f.start == start && -f.end <= -end)) return;
-            memmove(l->s + lo, l->s + hi, (size_t)(l->n - hi) * sizeof(Span));
-            l->n -= hi - lo;
-        }
-    }
-    memmove(l->s + lo + 1, l->s + lo, (size_t)(l->n - lo) * sizeof(Span));
-    l->s[lo] = (Span){start, end};
-    l->n++;
-}
-
-static PyObject *spans_list(const SpanList *l) {
-    PyObject *out = PyList_New(l->n);
-    for (Py_ssize_t i = 0; out && i < l->n; i++) {
-        PyObject *t = Py_BuildValue("(LL)", l->s[i].start, l->s[i].end);
-        if (!t) Py_CLEAR(out);
-        else PyList_SET_ITEM(out, i, t);
-    }
-    return out;
-}
-
-/* slot -> its number among the slots of the current call, -1 when it has none (kept between calls, and
-   reset after each: the GIL makes it one call at a time) */
-static Py_ssize_t *slot_found = NULL, slot_found_cap = 0;
-
-#define COLLECT_SMALL 64  /* records handled with arrays on the stack */
-
-static PyObject *keyscan_collect(PyObject *module, PyObject *args) {
-    PyObject *records, *slots, *results;
-    if (!PyArg_ParseTuple(args, "O!O!O!:collect", &PyList_Type, &records, &PyTuple_Type, &slots, &PyDict_Type,
-                          &results))
-        return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(records), nslots = PyTuple_GET_SIZE(slots);
-    if (n == 0) Py_RETURN_FALSE;
-    if (nslots > slot_found_cap) {
-        Py_ssize_t *g = PyMem_Realloc(slot_found, (size_t)nslots * sizeof(Py_ssize_t));
-        if (!g) return PyErr_NoMemory();
-        for (Py_ssize_t i = slot_found_cap; i < nslots; i++) g[i] = -1;
-        slot_found = g, slot_found_cap = nslots;
-    }
-    Rec small_recs[COLLECT_SMALL];
-    Span small_pool[COLLECT_SMALL];
-    SpanList small_lists[COLLECT_SMALL];
-    Py_ssize_t small_slot[COLLECT_SMALL];
-    Rec *recs = small_recs;
-    Span *pool = small_pool;
-    SpanList *lists = small_lists;
-    Py_ssize_t *slot_of = small_slot, nfound = 0;
-    PyObject *res = NULL;
-    if (n > COLLECT_SMALL) {
-        recs = PyMem_Malloc((size_t)n * sizeof(Rec));
-        pool = PyMem_Malloc((size_t)n * sizeof(Span));
-        lists = PyMem_Malloc((size_t)n * sizeof(SpanList));
-        slot_of = PyMem_Malloc((size_t)n * sizeof(Py_ssize_t));
-        if (!recs || !pool || !lists || !slot_of) { PyErr_NoMemory(); goto done; }
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *t = PyList_GET_ITEM(records, i);
-        if (!PyTuple_Check(t) || PyTuple_GET_SIZE(t) != 5) {
-            PyErr_SetString(PyExc_TypeError, "collect: records must be 5-tuples of ints");
-            goto done;
-        }
-        for (int j = 0; j < 5; j++) {
-            recs[i].k[j] = PyLong_AsLongLong(PyTuple_GET_ITEM(t, j));
-            if (recs[i].k[j] == -1 && PyErr_Occurred()) goto done;
-        }
-        if (recs[i].k[3] < 0 || recs[i].k[3] >= nslots) {
-            PyErr_Format(PyExc_IndexError, "collect: slot %lld out of range", recs[i].k[3]);
-            goto done;
-        }
-    }
-    if (n <= COLLECT_SMALL) {  /* a few records: insertion sort (glibc's qsort allocates a buffer) */
-        for (Py_ssize_t i = 1; i < n; i++) {
-            Rec r = recs[i];
-            Py_ssize_t j = i;
-            for (; j > 0 && rec_cmp(&recs[j - 1], &r) > 0; j--) recs[j] = recs[j - 1];
-            recs[j] = r;
-        }
-    } else {
-        qsort(recs, (size_t)n, sizeof(Rec), rec_cmp);
-    }
-    /* the slots in the order of their first record, each with room for as many spans as it has records */
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_ssize_t s = (Py_ssize_t)recs[i].k[3];
-        if (slot_found[s] < 0) {
-            slot_found[s] = nfound;
-            slot_of[nfound] = s;
-            lists[nfound++].n = 0;
-        }
-        lists[slot_found[s]].n++;  /* counting for now */
-    }
-    for (Py_ssize_t f = 0, used = 0; f < nfound; f++) {
-        lists[f].s = pool + used;
-        used += lists[f].n;
-        lists[f].n = 0;
-    }
-    for (Py_ssize_t i = 0; i < n; i++) keep(&lists[slot_found[recs[i].k[3]]], recs[i].k[1], recs[i].k[4]);
-    for (Py_ssize_t f = 0; f < nfound; f++) {
-        PyObject *slot = PyTuple_GET_ITEM(slots, slot_of[f]);
-        if (!PyTuple_Check(slot) || PyTuple_GET_SIZE(slot) != 2) {
-            PyErr_SetString(PyExc_TypeError, "collect: slots must be (lexicon id, class) pairs");
-            goto done;
-        }
-        PyObject *lid = PyTuple_GET_ITEM(slot, 0), *cls = PyTuple_GET_ITEM(slot, 1);
-        PyObject *spans = spans_list(&lists[f]);
-        if (!spans) goto done;
-        PyObject *classes = PyDict_GetItemWithError(results, lid);
-        int err;
-        if (classes) err = PyDict_SetItem(classes, cls, spans);
-        else if (PyErr_Occurred()) err = -1;
-        else {
-            PyObject *d = PyDict_New();
-            err = !d || PyDict_SetItem(d, cls, spans) < 0 || PyDict_SetItem(results, lid, d) < 0;
-            Py_XDECREF(d);
-        }
-        Py_DECREF(spans);
-        if (err) goto done;
-    }
-    res = Py_NewRef(Py_True);
-done:
-    for (Py_ssize_t f = 0; f < nfound; f++) slot_found[slot_of[f]] = -1;
-    if (recs != small_recs) {
-        PyMem_Free(recs);
-        PyMem_Free(pool);
-        PyMem_Free(lists);
-        PyMem_Free(slot_of);
-    }
-    return res;
-}
+#include "_keyscan_run.h"
 
 static PyMethodDef module_methods[] = {
     {"collect", keyscan_collect, METH_VARARGS,
@@ -529,7 +428,8 @@ static int Automaton_traverse(Automaton *a, visitproc visit, void *arg) {
         Py_VISIT(a->keys[k].part[0].groups);
         Py_VISIT(a->keys[k].part[1].groups);
     }
-    return 0;
+    Py_VISIT(a->slot_names);
+    return groups_traverse(a, visit, arg);
 }
 
 static int Automaton_clear(Automaton *a) { Automaton_free(a); return 0; }
@@ -546,6 +446,8 @@ static PyMethodDef Automaton_methods[] = {
     {"scan", (PyCFunction)Automaton_scan, METH_O,
      "scan(text) -> (records, pending, records2, pending2, found), as the loop of matcher.scan_first builds them"},
     {"nodes", (PyCFunction)Automaton_nodes, METH_NOARGS, "nodes() -> number of trie nodes, the root included"},
+    {"first", (PyCFunction)Automaton_first, METH_VARARGS,
+     "first(text, results) -> (topic, rest): matcher.scan_first, wholly in C (see _keyscan_run.h)"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -569,9 +471,14 @@ static struct PyModuleDef module = {
 };
 
 PyMODINIT_FUNC PyInit__keyscan(void) {
-    if (PyType_Ready(&AutomatonType) < 0) return NULL;
+    if (PyType_Ready(&AutomatonType) < 0 || PyType_Ready(&RestType) < 0) return NULL;
+    if (!(str_lastindex = PyUnicode_InternFromString("lastindex")) || !(str_end = PyUnicode_InternFromString("end"))
+            || !(str_match = PyUnicode_InternFromString("match")))
+        return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;
-    if (PyModule_AddObjectRef(m, "Automaton", (PyObject *)&AutomatonType) < 0) Py_CLEAR(m);
+    if (PyModule_AddObjectRef(m, "Automaton", (PyObject *)&AutomatonType) < 0
+            || PyModule_AddObjectRef(m, "Rest", (PyObject *)&RestType) < 0)
+        Py_CLEAR(m);
     return m;
 }
