@@ -29,7 +29,7 @@ from typing import Protocol, Sequence
 from workers.core.findings import Finding
 from workers.core.fingerprint import NONE16, content_digest, digest16, minhash_bands_joined, skeleton_joined
 from workers.core.handles import Handle
-from workers.core.policy import CounterPolicy, Policy
+from workers.core.policy import CounterPolicy, Policy, RateLimit, RepeatLimit
 
 NAME = "counters"
 SURFACE_CODE = {"moments": "m", "group": "g", "direct": "d"}
@@ -358,37 +358,41 @@ class InMemoryCounters:
 # --- findings ---
 
 def counter_findings(reading: CounterReading, policy: Policy) -> list[Finding]:
-    """Behavior findings of one reading; the evidence names the counter (key, count, window, threshold)."""
+    """Behavior findings of one reading; the evidence names the counter (key, count, window, threshold).
+    (No nested helpers: compiled, their closures and environment form a cycle per call, garbage only the cyclic
+    collector frees; `modworker scan` froze it with each batch.)"""
     c = policy.counters
     obs = reading.obs
     out: list[Finding] = []
-
-    def add(rule: str, label: str | None, weight: float, evidence: str) -> None:
-        out.append(Finding(NAME, f"{NAME}.{rule}", label, weight, evidence=evidence))
-
-    def rate(rule: str, label: str, lim, what: str, n: int) -> None:
-        add(rule, label, lim.weight,
-            f"{key_name(ACCOUNT, obs.account_id)} {what}={n} in {lim.window_seconds}s (limit {lim.limit})")
-
     if reading.messages > c.burst.limit:
-        rate("burst", "behavior.burst", c.burst, "messages", reading.messages)
+        _rate(out, obs, "burst", "behavior.burst", c.burst, "messages", reading.messages)
     if reading.messages_hourly > c.hourly.limit:
-        rate("burst_hourly", "behavior.burst", c.hourly, "messages", reading.messages_hourly)
+        _rate(out, obs, "burst_hourly", "behavior.burst", c.hourly, "messages", reading.messages_hourly)
     if obs.surface == "group" and reading.groups > c.group_fanout.limit:
-        rate("group_fanout", "behavior.group_fanout", c.group_fanout, "groups", reading.groups)
+        _rate(out, obs, "group_fanout", "behavior.group_fanout", c.group_fanout, "groups", reading.groups)
     if obs.surface == "direct" and reading.recipients > c.dm_fanout.limit:
-        rate("dm_fanout", "behavior.dm_fanout", c.dm_fanout, "direct_conversations", reading.recipients)
+        _rate(out, obs, "dm_fanout", "behavior.dm_fanout", c.dm_fanout, "direct_conversations", reading.recipients)
     if reading.repeats > c.repeats.limit:
-        rate("repeat", "behavior.repeat", c.repeats, "same_content", reading.repeats)
+        _rate(out, obs, "repeat", "behavior.repeat", c.repeats, "same_content", reading.repeats)
     for rule, label, lim, kc in (
         ("campaign", "behavior.campaign", c.campaign, reading.campaign),
         ("handle_spread", "behavior.handle_spread", c.handle_spread, reading.handle),
     ):
         if kc is not None and kc.accounts >= lim.min_accounts:
-            add(rule, label, lim.weight,
-                f"{kc.key} accounts={kc.accounts} in {lim.window_seconds}s (min {lim.min_accounts})")
+            _add(out, rule, label, lim.weight,
+                 f"{kc.key} accounts={kc.accounts} in {lim.window_seconds}s (min {lim.min_accounts})")
     new = c.new_account
     if obs.account_age_seconds is not None and obs.account_age_seconds < new.max_age_days * 86400 and new.weight:
-        add("new_account", None, new.weight,
-            f"account_age={obs.account_age_seconds / 86400:.1f}d (< {new.max_age_days:g}d)")
+        _add(out, "new_account", None, new.weight,
+             f"account_age={obs.account_age_seconds / 86400:.1f}d (< {new.max_age_days:g}d)")
     return out
+
+
+def _add(out: list[Finding], rule: str, label: str | None, weight: float, evidence: str) -> None:
+    out.append(Finding(NAME, f"{NAME}.{rule}", label, weight, evidence=evidence))
+
+
+def _rate(out: list[Finding], obs: Observation, rule: str, label: str, lim: RateLimit | RepeatLimit, what: str,
+          n: int) -> None:
+    _add(out, rule, label, lim.weight,
+         f"{key_name(ACCOUNT, obs.account_id)} {what}={n} in {lim.window_seconds}s (limit {lim.limit})")
