@@ -33,6 +33,7 @@ COMPILED = (
     "workers/core/policy.py",
     "workers/core/scoring.py",
     "workers/core/signals.py",
+    "workers/core/zset.py",
     "workers/core/text_model.py",
     "workers/core/detectors/account_rental.py",
     "workers/core/detectors/base.py",

@@ -21,7 +21,6 @@ demands identical readings from both.
 """
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol, Sequence
@@ -30,10 +29,10 @@ from workers.core.findings import Finding
 from workers.core.fingerprint import NONE16, content_digest, digest16, minhash_bands_joined, skeleton_joined
 from workers.core.handles import Handle
 from workers.core.policy import CounterPolicy, Policy, RateLimit, RepeatLimit
+from workers.core.zset import ZSet
 
 NAME = "counters"
 SURFACE_CODE = {"moments": "m", "group": "g", "direct": "d"}
-_TOP = "\U0010ffff"  # sorts after every member: (t, _TOP) is the last position of score t
 
 
 @dataclass(slots=True, init=False)  # not frozen: built per event, frozen construction costs 7x; never mutated
@@ -246,50 +245,7 @@ def assemble(batch: Sequence[Observation], p: Plan, account_counts: dict[str, li
 
 # --- the in-memory store ---
 
-class _ZSet:
-    """The subset of a Redis sorted set the counters use: members ordered by (score, member)."""
-
-    __slots__ = ("scores", "order")
-
-    def __init__(self) -> None:
-        self.scores: dict[str, int] = {}
-        self.order: list[tuple[int, str]] = []
-
-    def add(self, member: str, score: int, gt: bool = False) -> None:
-        old = self.scores.get(member)
-        if old is not None:
-            if old == score or (gt and score <= old):
-                return
-            del self.order[bisect.bisect_left(self.order, (old, member))]
-        self.scores[member] = score
-        bisect.insort(self.order, (score, member))
-
-    def prune_upto(self, score: int) -> None:
-        """Remove members with a score <= `score` (ZREMRANGEBYSCORE -inf score)."""
-        cut = bisect.bisect_right(self.order, (score, _TOP))
-        for _, m in self.order[:cut]:
-            del self.scores[m]
-        del self.order[:cut]
-
-    def cap(self, n: int) -> None:
-        """Keep the n highest ranks (ZREMRANGEBYRANK 0 -(n+1))."""
-        extra = len(self.order) - n
-        if extra > 0:
-            for _, m in self.order[:extra]:
-                del self.scores[m]
-            del self.order[:extra]
-
-    def count(self, lo_exclusive: int, hi: int) -> int:
-        return bisect.bisect_right(self.order, (hi, _TOP)) - bisect.bisect_right(self.order, (lo_exclusive, _TOP))
-
-    def newest(self, lo_exclusive: int, hi: int, limit: int) -> list[tuple[int, str]]:
-        """(score, member) in (lo, hi], highest first, at most `limit` (ZRANGE BYSCORE REV LIMIT 0 limit)."""
-        top = bisect.bisect_right(self.order, (hi, _TOP))
-        bottom = max(bisect.bisect_right(self.order, (lo_exclusive, _TOP)), top - limit)
-        return self.order[bottom:top][::-1]
-
-
-def account_step(z: _ZSet, member: str, t: int, c: CounterPolicy) -> tuple[int, int, int, int, int]:
+def account_step(z: ZSet, member: str, t: int, c: CounterPolicy) -> tuple[int, int, int, int, int]:
     """One event of an account; the Python twin of workers/adapters/lua/account.lua, line for line."""
     s = 1000
     keep = c.account_window_seconds * s + c.lateness_seconds * s
@@ -317,7 +273,7 @@ def account_step(z: _ZSet, member: str, t: int, c: CounterPolicy) -> tuple[int, 
     return short, hourly, ng, nd, nr
 
 
-def spread_step(z: _ZSet, member: str, t: int, window_ms: int, lateness_ms: int) -> int:
+def spread_step(z: ZSet, member: str, t: int, window_ms: int, lateness_ms: int) -> int:
     """One event on a campaign or handle key; the Python twin of workers/adapters/lua/spread.lua."""
     z.add(member, t, gt=True)
     z.prune_upto(t - window_ms - lateness_ms)
@@ -332,12 +288,13 @@ class InMemoryCounters:
 
     def __init__(self, policy: Policy):
         self._c = policy.counters
-        self._keys: dict[tuple[str, str], _ZSet] = {}
+        self._keys: dict[str, dict[str, ZSet]] = {ACCOUNT: {}, CAMPAIGN: {}, HANDLE: {}}  # kind -> key -> set
 
-    def _z(self, kind: str, ident: str) -> _ZSet:
-        z = self._keys.get((kind, ident))
+    def _z(self, kind: str, ident: str) -> ZSet:
+        keys = self._keys[kind]
+        z = keys.get(ident)
         if z is None:
-            z = self._keys[(kind, ident)] = _ZSet()
+            z = keys[ident] = ZSet()
         return z
 
     def observe_sync(self, batch: Sequence[Observation]) -> list[CounterReading]:
