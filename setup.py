@@ -26,7 +26,7 @@ native = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(native)
 
 # The C hot loops, in workers/core/text/ (with the headers each one includes)
-C_LOOPS = {"_ngrams": ["_ngrams_scan.h"], "_charstage": [], "_keyscan": ["_keyscan_collect.h", "_keyscan_run.h"], "_minhash": [], "_spelled": []}
+C_LOOPS = {"_ngrams": ["_ngrams_scan.h", "_ngrams_predict.h"], "_charstage": [], "_keyscan": ["_keyscan_collect.h", "_keyscan_run.h"], "_minhash": [], "_spelled": []}
 extensions = [
     Extension(
         f"workers.core.text.{name}",

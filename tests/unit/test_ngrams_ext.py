@@ -61,6 +61,29 @@ def test_compiled_and_python_paths_agree_on_every_corpus_text(models):
         assert compiled.predict(text) == python.predict(text), text
 
 
+def test_predictions_in_c_equal_the_python_reference_at_every_floor(models):
+    """NgramScorer.predict (the arithmetic around the sums, in C) against TextModel.predict's Python path:
+    subtypes, scores to the last bit, evidence spans; at the engine's floor, at 0 and above."""
+    compiled, python = models
+    floors = (0.0, 0.05, 1 / 3, 0.5, 0.5001, 0.9, 1.0)
+    kept = 0
+    for text in corpus_texts() + EDGE_TEXTS:
+        for floor in floors:
+            mine = compiled.predict(text, floor)
+            assert mine == python.predict(text, floor), (text, floor)
+            kept += len(mine)
+    assert kept > 20_000
+    scorer = NgramScorer(["a"], np.array([[1.0, 2.0]]), 1, _FOLD_STR)
+    with pytest.raises(ValueError, match="set_model"):
+        scorer.predict("a", 0.0)
+    with pytest.raises(ValueError, match="threshold"):
+        scorer.set_model([0.0, 0.0], 1.5, 1, [[(1, 0)]], ["a"])
+    scorer.set_model([0.0, 0.0], 0.5, 1, [[(1, 0)]], ["a"])
+    # one row found: z = 1 / sqrt(1) + 0, sigmoid 0.7311, calibrated with threshold 0.5 to itself; "a" at 0
+    assert scorer.predict("a", 0.0) == [(0, 0.7311, 0, 1)]
+    assert scorer.predict("a", 0.75) == []
+
+
 def test_category_and_subtype_sums_are_the_full_sums_split(models):
     """score_categories sums the category columns; subtype_sums the others over the same rows, in the same order."""
     scorer = models[0]._scorer

@@ -147,6 +147,8 @@ class TextModel:
             # word features too (the scorer finds the runs of a-z itself) when the model reads them
             self._scorer = NgramScorer([None if g.startswith(WORD) and not self.words else g for g in vocab],
                                        np.ascontiguousarray(w), len(self.categories), _FOLD_STR)
+            # and the rest of `predict`, with the same arithmetic (workers/core/text/_ngrams_predict.h)
+            self._scorer.set_model(self._bias, self.threshold, self.norm_floor, self._subtype_columns, vocab)
 
     @property
     def compiled(self) -> bool:
@@ -239,15 +241,14 @@ class TextModel:
 
     def predict(self, text: str, floor: float = 0.0) -> list[Prediction]:
         """One prediction per category scoring at least `floor`: its most likely subtype and the calibrated
-        category score (the evidence n-gram is only located for those)."""
-        scorer = self._scorer
-        folded: str | None = None  # the Python path finds the evidence in the folded text, made when first needed
-        subtype_sums: list[float] | None = None  # the compiled scorer's subtype columns, asked for when needed
-        if scorer is not None:  # folds, strips and frames the text itself
-            sums, count, strongest = scorer.score_categories(text)
-        else:
-            folded = fold(text)  # once: the features read it stripped, the evidence is found in it whole
-            sums, count, strongest = self._sums(folded)
+        category score (the evidence n-gram is only located for those). Wholly in C with the compiled scorer
+        (`NgramScorer.predict`); the code below is the reference and the path without it."""
+        if self._scorer is not None:
+            subtypes = self.subtypes
+            return [Prediction(subtypes[best], score, start, end)
+                    for best, score, start, end in self._scorer.predict(text, floor)]
+        folded = fold(text)  # once: the features read it stripped, the evidence is found in it whole
+        sums, count, strongest = self._sums(folded)
         bias = self._bias
         scale = math.sqrt(max(count, self.norm_floor)) if count else 1.0
         out = []
@@ -259,9 +260,6 @@ class TextModel:
             score = round(raw, 4)
             if score < floor:
                 continue
-            if scorer is not None and subtype_sums is None:  # only the categories' columns so far
-                subtype_sums = scorer.subtype_sums()
-                sums = sums + subtype_sums
             best, best_z = -1, 0.0
             for col, s in self._subtype_columns[j]:  # the largest output; on a tie the later subtype
                 z = sums[col] / scale + bias[col] if count else bias[col]
@@ -269,13 +267,7 @@ class TextModel:
                     best, best_z = s, z
             start = end = 0
             if strongest is not None:
-                gram = self.vocab[strongest[j]]
-                if scorer is not None:  # reads the text through the fold table, without making the folded text
-                    start, end = scorer.locate(text, gram)
-                else:
-                    if folded is None:
-                        folded = fold(text)
-                    start, end = _locate(folded, gram)
+                start, end = _locate(folded, self.vocab[strongest[j]])
             out.append(Prediction(self.subtypes[best], score, start, end))
         return out
 

@@ -49,6 +49,8 @@ static void Scorer_dealloc(Scorer *s) {
     PyMem_Free(s->sums);
     PyMem_Free(s->fold);
     PyMem_Free(s->buf);
+    PyMem_Free(s->bias), PyMem_Free(s->col_first), PyMem_Free(s->cols), PyMem_Free(s->col_subtype);
+    Py_XDECREF(s->vocab);
     Py_TYPE(s)->tp_free((PyObject *)s);
 }
 
@@ -245,17 +247,23 @@ static int check_foldable(const Scorer *s, PyObject *text, const char *method) {
 }
 
 /* score_normalized (subtypes 1) and score_categories (0). */
-static PyObject *score_folded(Scorer *s, PyObject *text, int subtypes, const char *method) {
-    if (check_foldable(s, text, method) < 0) return NULL;
+/* The rows of START + fold(text).strip() + END taken (s->rows, s->nfound); 0, or -1 on error. */
+static int rows_folded(Scorer *s, PyObject *text) {
     Py_ssize_t n = fold_into_buffer(s, text);
-    if (n < 0 || reserve_keys(s, n) < 0) return NULL;
+    if (n < 0 || reserve_keys(s, n) < 0) return -1;
     Py_ssize_t lo = s->summary_words, hi = -1;
     const Py_UCS4 *buf = s->buf;
 #define AT_BUF(i) buf[(i)]
     SCORE_BODY(AT_BUF)
     WORDS_BODY(AT_BUF, PyUnicode_4BYTE_KIND, buf)
 #undef AT_BUF
-    return finish_score(s, Py_None, lo, hi, subtypes);
+    take_rows(s, lo, hi, 1);
+    return 0;
+}
+
+static PyObject *score_folded(Scorer *s, PyObject *text, int subtypes, const char *method) {
+    if (check_foldable(s, text, method) < 0 || rows_folded(s, text) < 0) return NULL;
+    return rows_result(s, subtypes);
 }
 
 static PyObject *Scorer_score_normalized(Scorer *s, PyObject *text) {
@@ -293,16 +301,12 @@ static PyObject *Scorer_fold(Scorer *s, PyObject *text) {
 /* locate(text, gram) -> (start, end): text_model._locate(fold(text), gram) without making the folded text. The
  * core of the gram (without its word mark "\x04" and the edge marks "\x02" / "\x03" at either end) is looked for
  * in the text read through the fold table; its first occurrence, or (0, 0). */
-static PyObject *Scorer_locate(Scorer *s, PyObject *args) {
-    PyObject *text, *gram;
-    if (!PyArg_ParseTuple(args, "UU", &text, &gram)) return NULL;
-    if (s->fold == NULL) {
-        PyErr_SetString(PyExc_ValueError, "this scorer was made without a fold table");
-        return NULL;
-    }
+/* text_model._locate(fold(text), gram) into *start, *end (0, 0 when not found). */
+static void locate_in(const Scorer *s, PyObject *text, PyObject *gram, Py_ssize_t *start, Py_ssize_t *end) {
     int gkind = PyUnicode_KIND(gram), tkind = PyUnicode_KIND(text);
     const void *gdata = PyUnicode_DATA(gram), *tdata = PyUnicode_DATA(text);
     Py_ssize_t a = 0, b = PyUnicode_GET_LENGTH(gram), n = PyUnicode_GET_LENGTH(text);
+    *start = *end = 0;
     if (b > 0 && PyUnicode_READ(gkind, gdata, 0) == 0x04) a = 1;
     while (a < b) {
         Py_UCS4 c = PyUnicode_READ(gkind, gdata, a);
@@ -315,16 +319,32 @@ static PyObject *Scorer_locate(Scorer *s, PyObject *args) {
         b--;
     }
     Py_ssize_t m = b - a;
-    if (m == 0 || m > n) return Py_BuildValue("(nn)", (Py_ssize_t)0, (Py_ssize_t)0);
+    if (m == 0 || m > n) return;
     Py_UCS4 first = PyUnicode_READ(gkind, gdata, a);
     for (Py_ssize_t i = 0; i + m <= n; i++) {
         if (fold_char(s, PyUnicode_READ(tkind, tdata, i)) != first) continue;
         Py_ssize_t j = 1;
         while (j < m && fold_char(s, PyUnicode_READ(tkind, tdata, i + j)) == PyUnicode_READ(gkind, gdata, a + j)) j++;
-        if (j == m) return Py_BuildValue("(nn)", i, i + m);
+        if (j == m) {
+            *start = i, *end = i + m;
+            return;
+        }
     }
-    return Py_BuildValue("(nn)", (Py_ssize_t)0, (Py_ssize_t)0);
 }
+
+static PyObject *Scorer_locate(Scorer *s, PyObject *args) {
+    PyObject *text, *gram;
+    if (!PyArg_ParseTuple(args, "UU", &text, &gram)) return NULL;
+    if (s->fold == NULL) {
+        PyErr_SetString(PyExc_ValueError, "this scorer was made without a fold table");
+        return NULL;
+    }
+    Py_ssize_t start, end;
+    locate_in(s, text, gram, &start, &end);
+    return Py_BuildValue("(nn)", start, end);
+}
+
+#include "_ngrams_predict.h"
 
 /* The mean number of slots a lookup of a vocabulary n-gram reads (1.0 = every n-gram in its own home slot). */
 static PyObject *Scorer_mean_probes(Scorer *s, PyObject *unused) {
@@ -347,6 +367,10 @@ static PyMethodDef Scorer_methods[] = {
      "score(text, extra_rows=None) -> (sums, count, strongest): see the module's documentation."},
     {"score_normalized", (PyCFunction)Scorer_score_normalized, METH_O,
      "score_normalized(text) -> score(START + fold(text).strip() + END), with the fold table."},
+    {"set_model", (PyCFunction)Scorer_set_model, METH_VARARGS,
+     "set_model(bias, threshold, norm_floor, subtype_columns, vocab): what predict() needs (_ngrams_predict.h)."},
+    {"predict", (PyCFunction)Scorer_predict, METH_VARARGS,
+     "predict(text, floor) -> [(subtype, score, start, end)]: TextModel.predict's answers (_ngrams_predict.h)."},
     {"score_categories", (PyCFunction)Scorer_score_categories, METH_O,
      "score_categories(text) -> score_normalized(text) with the sums of the category columns only."},
     {"subtype_sums", (PyCFunction)Scorer_subtype_sums, METH_NOARGS,

@@ -79,6 +79,13 @@ typedef struct {
     Py_ssize_t kbuflen;
     WordKey *wbuf;      /* scratch: a text's word features, in text order */
     Py_ssize_t wbuflen;
+    /* the model around the sums, for predict() (set_model, _ngrams_predict.h); bias NULL until set */
+    double *bias;       /* k */
+    double threshold;   /* the category probability that maps to 0.5 */
+    Py_ssize_t norm_floor;
+    Py_ssize_t *col_first, *cols, *col_subtype; /* category j's subtype columns: cols[col_first[j] ..
+                                                 * col_first[j + 1]), each with its subtype's number */
+    PyObject *vocab;    /* list of str: the gram of each row */
 } Scorer;
 
 #define FOLD_SIZE 0x10000
@@ -248,6 +255,25 @@ static void sum_subtypes(const Scorer *s, double *out) {
     }
 }
 
+/* The category columns' sums over the rows taken (s->rows), in their order, into sums[0 .. ncat), and per
+ * category the row of largest weight (the first in row order on ties) into strongest (when there is a row). */
+static void category_sums(const Scorer *s, double *sums, Py_ssize_t *strongest) {
+    const Py_ssize_t ncat = s->ncat, count = s->nfound;
+    double best[64];
+    for (Py_ssize_t c = 0; c < ncat; c++) sums[c] = 0.0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_ssize_t row = s->rows[i];
+        const double *wr = s->cweights + row * ncat;
+        for (Py_ssize_t c = 0; c < ncat; c++) {
+            sums[c] += wr[c];
+            if (i == 0 || wr[c] > best[c]) {
+                best[c] = wr[c];
+                strongest[c] = row;
+            }
+        }
+    }
+}
+
 static PyObject *float_list(const double *values, Py_ssize_t n) {
     PyObject *out = PyList_New(n);
     if (!out) return NULL;
@@ -259,8 +285,28 @@ static PyObject *float_list(const double *values, Py_ssize_t n) {
     return out;
 }
 
-/* (sums, count, strongest) of the rows marked (plus `extra`): sums of every column (`subtypes`) or of the
- * categories' only (then subtype_sums() gives the others for the same rows). */
+/* (sums, count, strongest) of the rows taken: sums of every column (`subtypes`) or of the categories' only
+ * (then subtype_sums() gives the others for the same rows). */
+static PyObject *rows_result(Scorer *s, int subtypes) {
+    const Py_ssize_t ncat = s->ncat, count = s->nfound;
+    double *sums = s->sums;
+    Py_ssize_t strongest[64];
+    category_sums(s, sums, strongest);
+    if (subtypes) sum_subtypes(s, sums + ncat);
+    PyObject *out_sums = float_list(sums, subtypes ? s->k : ncat);
+    if (!out_sums) return NULL;
+    PyObject *out_strongest;
+    if (count == 0) {
+        out_strongest = Py_NewRef(Py_None);
+    } else {
+        out_strongest = PyList_New(ncat);
+        if (!out_strongest) { Py_DECREF(out_sums); return NULL; }
+        for (Py_ssize_t c = 0; c < ncat; c++) PyList_SET_ITEM(out_strongest, c, PyLong_FromSsize_t(strongest[c]));
+    }
+    return Py_BuildValue("(NnN)", out_sums, count, out_strongest);
+}
+
+/* rows_result of the rows marked (plus `extra`). */
 static PyObject *finish_score(Scorer *s, PyObject *extra, Py_ssize_t lo, Py_ssize_t hi, int subtypes) {
     if (extra != Py_None) {
         for (Py_ssize_t j = 0; j < PyList_GET_SIZE(extra); j++) {
@@ -274,34 +320,7 @@ static PyObject *finish_score(Scorer *s, PyObject *extra, Py_ssize_t lo, Py_ssiz
         }
     }
     take_rows(s, lo, hi, 1);
-    const Py_ssize_t ncat = s->ncat, count = s->nfound;
-    double *sums = s->sums;
-    for (Py_ssize_t c = 0; c < ncat; c++) sums[c] = 0.0;
-    Py_ssize_t strongest[64];
-    double best[64];
-    for (Py_ssize_t i = 0; i < count; i++) {
-        Py_ssize_t row = s->rows[i];
-        const double *wr = s->cweights + row * ncat;
-        for (Py_ssize_t c = 0; c < ncat; c++) {
-            sums[c] += wr[c];
-            if (i == 0 || wr[c] > best[c]) {
-                best[c] = wr[c];
-                strongest[c] = row;
-            }
-        }
-    }
-    if (subtypes) sum_subtypes(s, sums + ncat);
-    PyObject *out_sums = float_list(sums, subtypes ? s->k : ncat);
-    if (!out_sums) return NULL;
-    PyObject *out_strongest;
-    if (count == 0) {
-        out_strongest = Py_NewRef(Py_None);
-    } else {
-        out_strongest = PyList_New(ncat);
-        if (!out_strongest) { Py_DECREF(out_sums); return NULL; }
-        for (Py_ssize_t c = 0; c < ncat; c++) PyList_SET_ITEM(out_strongest, c, PyLong_FromSsize_t(strongest[c]));
-    }
-    return Py_BuildValue("(NnN)", out_sums, count, out_strongest);
+    return rows_result(s, subtypes);
 fail:
     take_rows(s, lo, hi, 0);  /* leave both bitmaps clean for the next call */
     return NULL;
