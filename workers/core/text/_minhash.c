@@ -42,9 +42,36 @@ static inline uint64_t finish(uint64_t h) {
     return h ^ (h >> 31);
 }
 
-static int compare_u64(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+#define SMALL_SET 512  /* slots of the distinct-hash set kept on the stack */
+
+/* The number of distinct values among h[0 .. n), or -1 (no memory): an open-addressing set (the values are
+ * finished hashes, their low bits already mixed), not a sort (qsort's calls were most of a message's time). */
+static Py_ssize_t distinct(const uint64_t *h, Py_ssize_t n) {
+    uint64_t small[SMALL_SET];
+    Py_ssize_t cap = 16;
+    while (cap < 2 * n) cap <<= 1;
+    uint64_t *set = cap <= SMALL_SET ? small : PyMem_Malloc((size_t)cap * sizeof(uint64_t));
+    if (!set) return -1;
+    memset(set, 0, (size_t)cap * sizeof(uint64_t));
+    const uint64_t mask = (uint64_t)cap - 1;
+    Py_ssize_t count = 0;
+    int zero = 0;  /* 0 marks an empty slot: the value 0 is counted apart */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint64_t v = h[i];
+        if (v == 0) {
+            count += !zero;
+            zero = 1;
+            continue;
+        }
+        uint64_t j = v & mask;
+        while (set[j] && set[j] != v) j = (j + 1) & mask;
+        if (!set[j]) {
+            set[j] = v;
+            count++;
+        }
+    }
+    if (set != small) PyMem_Free(set);
+    return count;
 }
 
 typedef struct { int kind; const void *data; Py_ssize_t start, len; } Tok;  /* a token: characters of a str */
@@ -123,11 +150,10 @@ static Py_ssize_t bins_of(PyObject *tokens, Py_ssize_t size, Py_ssize_t k, uint6
             filled[b] = 1;
         }
     }
-    qsort(hashes, (size_t)windows, sizeof(uint64_t), compare_u64);
-    Py_ssize_t count = 0;
-    for (Py_ssize_t i = 0; i < windows; i++) count += (i == 0 || hashes[i] != hashes[i - 1]);
+    Py_ssize_t count = distinct(hashes, windows);
     PyMem_Free(hashes);
     PyMem_Free(toks);
+    if (count < 0) PyErr_NoMemory();
     return count;
 }
 
