@@ -25,7 +25,9 @@ def corpus_tokens() -> list[list[str]]:
     for name in ("dev.events.jsonl", "test.events.jsonl"):
         for line in (CORPUS / name).read_bytes().splitlines():
             out.append(skeleton(normalize(orjson.loads(line)["text"])))
-    return out + [[], ["a"], ["a", "a", "a", "a"], ["刷", "单"] * 1000, ["\ud800", "x"], ["😀", "ab"]]
+    # long lists: the distinct count's set outgrows the stack (all distinct, or mostly repeats)
+    return out + [[], ["a"], ["a", "a", "a", "a"], ["刷", "单"] * 1000, ["\ud800", "x"], ["😀", "ab"],
+                  [f"w{i}" for i in range(1500)], [f"w{i % 300}" for i in range(2000)]]
 
 
 def test_the_fingerprint_uses_the_compiled_hashing():
