@@ -283,6 +283,13 @@ def spread_step(z: ZSet, member: str, t: int, window_ms: int, lateness_ms: int) 
     return n
 
 
+def _zset(keys: dict[str, ZSet], ident: str) -> ZSet:
+    z = keys.get(ident)
+    if z is None:
+        z = keys[ident] = ZSet()
+    return z
+
+
 class InMemoryCounters:
     """The counter store for `modworker scan` and tests: same results as Redis for the same sequence."""
 
@@ -290,22 +297,15 @@ class InMemoryCounters:
         self._c = policy.counters
         self._keys: dict[str, dict[str, ZSet]] = {ACCOUNT: {}, CAMPAIGN: {}, HANDLE: {}}  # kind -> key -> set
 
-    def _z(self, kind: str, ident: str) -> ZSet:
-        keys = self._keys[kind]
-        z = keys.get(ident)
-        if z is None:
-            z = keys[ident] = ZSet()
-        return z
-
     def observe_sync(self, batch: Sequence[Observation]) -> list[CounterReading]:
         c = self._c
         p = plan(batch)
         late = c.lateness_seconds * 1000
-        z = self._z
-        accounts = {k: [account_step(z(ACCOUNT, k), m, t, c) for _, m, t in ops] for k, ops in p.accounts.items()}
+        acc, camp, hand = self._keys[ACCOUNT], self._keys[CAMPAIGN], self._keys[HANDLE]
+        accounts = {k: [account_step(_zset(acc, k), m, t, c) for _, m, t in ops] for k, ops in p.accounts.items()}
         cw, hw = c.campaign.window_seconds * 1000, c.handle_spread.window_seconds * 1000
-        camps = {k: [spread_step(z(CAMPAIGN, k), m, t, cw, late) for _, m, t in ops] for k, ops in p.campaigns.items()}
-        hands = {k: [spread_step(z(HANDLE, k), m, t, hw, late) for _, m, t in ops] for k, ops in p.handles.items()}
+        camps = {k: [spread_step(_zset(camp, k), m, t, cw, late) for _, m, t in ops] for k, ops in p.campaigns.items()}
+        hands = {k: [spread_step(_zset(hand, k), m, t, hw, late) for _, m, t in ops] for k, ops in p.handles.items()}
         return assemble(batch, p, accounts, camps, hands)
 
     async def observe(self, batch: Sequence[Observation]) -> list[CounterReading]:

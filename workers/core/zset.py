@@ -20,6 +20,8 @@ class ZSet:
     def _index(self, score: int, member: str) -> int:
         """Where (score, member) is, or would go, in the order."""
         times = self.times
+        if not times or score > times[-1]:  # the usual case: the latest event, at the end
+            return len(times)
         lo = bisect.bisect_left(times, score)
         return bisect.bisect_left(self.members, member, lo, bisect.bisect_right(times, score, lo))
 
