@@ -1,10 +1,10 @@
 """The compiled parts of modworker; everything else is declared in pyproject.toml.
 
-1. Five hot loops written in C: the text model's n-gram scorer (workers/core/text/_ngrams.c), the campaign
-   fingerprint's shingle hashing (workers/core/text/_minhash.c), the lexicon scan's Aho-Corasick pass
-   (workers/core/text/_keyscan.c), normalization's character stage (workers/core/text/_charstage.c) and two
-   of its rewrite rules, separators inside spelled-out words and spaces next to CJK characters
-   (workers/core/text/_spelled.c).
+1. Hot loops written in C: the text model's n-gram scorer and its predictions (workers/core/text/_ngrams.c),
+   the campaign fingerprint's shingle hashing (workers/core/text/_minhash.c), the lexicon scan: its
+   Aho-Corasick pass, its patterns and its choice of spans (workers/core/text/_keyscan.c), normalization's
+   character stage (workers/core/text/_charstage.c) and four of its rewrite rules, helped or wholly
+   (workers/core/text/_spelled.c), and the handles' cheap checks (workers/core/text/_needles.c).
 2. The modules of the pure core on the decision path, compiled from their Python source by mypyc (the
    compiler mypy ships, which black and mypy itself are built with): the same code, about 1.35x faster on
    the dev mix, with no second implementation to keep in step. The list is `COMPILED` in
@@ -26,7 +26,14 @@ native = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(native)
 
 # The C hot loops, in workers/core/text/ (with the headers each one includes)
-C_LOOPS = {"_ngrams": ["_ngrams_scan.h", "_ngrams_predict.h"], "_charstage": [], "_keyscan": ["_keyscan_collect.h", "_keyscan_run.h"], "_minhash": [], "_spelled": []}
+C_LOOPS = {
+    "_ngrams": ["_ngrams_scan.h", "_ngrams_predict.h"],
+    "_charstage": [],
+    "_keyscan": ["_keyscan_collect.h", "_keyscan_run.h"],
+    "_minhash": [],
+    "_spelled": [],
+    "_needles": [],
+}
 extensions = [
     Extension(
         f"workers.core.text.{name}",

@@ -22,6 +22,11 @@ from typing import Final
 from workers.core.normalize import Normalized
 from workers.core.text.rules import TLDS
 
+try:  # the cheap checks before the patterns, in one pass in C (workers/core/text/_needles.c, built by ops/setup)
+    from workers.core.text._needles import Needles
+except ImportError:  # not built: `in`, one search each
+    Needles = None
+
 
 # Distinct handles kept per message (the first ones): bounds the counter work a crafted message can cause.
 MAX_HANDLES = 32
@@ -83,6 +88,28 @@ _NOT_IDS: Final = frozenset(
     "please support service services wallet channel channels".split()
 )
 _DIGITS: Final = re.compile(r"[0-9]+")
+# What a text must hold for each pattern to have a chance: bit i of `_hints(text)` for _HINT_WORDS[i]
+_HINT_WORDS: Final = ["微信", "wxid_", "qq", "whatsapp", "wa.me", "telegram", ".me/", "@", ".", "://", "+", "1"]
+_WECHAT_WORD: Final = 1
+_WXID: Final = 2
+_QQ_WORD: Final = 4
+_WHATSAPP_WORD: Final = 8
+_WA_ME: Final = 16
+_TELEGRAM_WORD: Final = 32
+_ME_LINK: Final = 64
+_AT: Final = 128
+_DOT: Final = 256
+_SCHEME: Final = 512
+_PLUS: Final = 1024
+_ONE: Final = 2048
+_HINTS = Needles(_HINT_WORDS) if Needles is not None else None
+
+
+def _hints(text: str) -> int:
+    """Bit i set when _HINT_WORDS[i] is in text."""
+    if _HINTS is not None:
+        return int(_HINTS.found(text))
+    return sum(1 << i for i, word in enumerate(_HINT_WORDS) if word in text)
 _TRAILING: Final = ".,;:!?)'/"
 
 
@@ -91,31 +118,32 @@ def extract_handles(norm: Normalized) -> tuple[Handle, ...]:
     # Candidates (start, end, kind, value) in normalized offsets, in priority order: keyword-led first.
     cands: list[tuple[int, int, str, str]] = []
     add = cands.append
-    if "微信" in text or "wxid_" in text:
+    hints = _hints(text)
+    if hints & (_WECHAT_WORD | _WXID):
         for m in _WECHAT.finditer(text):
             if m.group(1):
                 if m.group(1) not in _NOT_IDS:
                     add((m.start(1), m.end(1), "wechat", "wechat:" + m.group(1)))
             else:
                 add((m.start(2) - 1, m.end(2), "wechat", "wechat:w" + m.group(2)))
-    if "qq" in text:
+    if hints & _QQ_WORD:
         for m in _QQ.finditer(text):
             add((m.start(1), m.end(1), "qq", "qq:" + "".join(_DIGITS.findall(m.group(1)))))
-    if "whatsapp" in text or "wa.me" in text:
+    if hints & (_WHATSAPP_WORD | _WA_ME):
         for m in _WHATSAPP.finditer(text):
             g = 1 if m.group(1) else 2
             add((m.start(g), m.end(g), "whatsapp", "whatsapp:" + _e164(m.group(g))))
-    if "telegram" in text:
+    if hints & _TELEGRAM_WORD:
         for m in _TELEGRAM_KEYWORD.finditer(text):
             g = 1 if m.group(1) else 2
             add((m.start(g), m.end(g), "telegram", "telegram:" + (m.group(1) if g == 1 else _e164(m.group(2)))))
-    if ".me/" in text:
+    if hints & _ME_LINK:
         for m in _TELEGRAM_LINK.finditer(text):
             add((m.start(1), m.end(1), "telegram", "telegram:" + m.group(1)))
-    if "@" in text:
+    if hints & _AT:
         for m in _MENTION.finditer(text):
             add((m.start(1), m.end(1), "telegram", "telegram:" + m.group(1)))
-    if ("." in text or "://" in text) and _URL_HINT.search(text) is not None:  # cheap checks first
+    if hints & (_DOT | _SCHEME) and _URL_HINT.search(text) is not None:  # cheap checks first
         for m in _URL.finditer(text):
             if m.group(1):
                 host, host_end = m.group(1).split(":")[0], m.end(1)
@@ -127,12 +155,12 @@ def extract_handles(norm: Normalized) -> tuple[Handle, ...]:
                 host = host[4:]
             end = m.end(3) - (len(raw_path) - len(path)) if raw_path else host_end
             add((m.start(), end, "url", "url:" + host + path))
-    if "+" in text:
+    if hints & _PLUS:
         for m in _PHONE_INTL.finditer(text):
             digits = "".join(_DIGITS.findall(m.group(1)))
             if 8 <= len(digits) <= 15:
                 add((m.start(), m.end(), "phone", "phone:+" + digits))
-    if "1" in text and _PHONE_CN_HINT.search(text) is not None:
+    if hints & _ONE and _PHONE_CN_HINT.search(text) is not None:
         for m in _PHONE_CN.finditer(text):
             add((m.start(), m.end(), "phone", "phone:+861" + "".join(_DIGITS.findall(m.group(1)))))
     if not cands:
