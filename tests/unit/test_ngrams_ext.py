@@ -3,6 +3,7 @@ rows, the same sums, the same strongest rows, so the same predictions, on every 
 from __future__ import annotations
 
 import logging
+import math
 from pathlib import Path
 
 import numpy as np
@@ -84,18 +85,16 @@ def test_predictions_in_c_equal_the_python_reference_at_every_floor(models):
     assert scorer.predict("a", 0.75) == []
 
 
-def test_category_and_subtype_sums_are_the_full_sums_split(models):
-    """score_categories sums the category columns; subtype_sums the others over the same rows, in the same order."""
-    scorer = models[0]._scorer
-    for text in corpus_texts():
-        categories, count, strongest = scorer.score_categories(text)
-        assert len(categories) == 2
-        assert (categories + scorer.subtype_sums(), count, strongest) == scorer.score_normalized(text), text
+def test_the_two_weight_tables_give_every_column_and_keep_nothing_between_texts():
+    """Category and subtype columns lie in separate tables: both are summed over the same rows, and a text with
+    no row after one with rows gets the biases alone."""
     small = NgramScorer(["a", "b"], np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), 1, _FOLD_STR)
-    assert small.score_categories("ab") == ([5.0], 2, [1])
-    assert small.subtype_sums() == [7.0, 9.0]
-    assert small.score_categories("zz") == ([0.0], 0, None)
-    assert small.subtype_sums() == [0.0, 0.0]  # no row found: nothing left over from the text before
+    assert small.score_normalized("ab") == ([5.0, 7.0, 9.0], 2, [1])
+    assert small.score_normalized("zz") == ([0.0, 0.0, 0.0], 0, None)
+    small.set_model([0.0, 0.0, 0.0], 0.5, 1, [[(1, 0), (2, 1)]], ["a", "b"])
+    score = round(1.0 / (1.0 + math.exp(-5.0 / math.sqrt(2))), 4)  # threshold 0.5 calibrates p to itself
+    assert small.predict("ab", 0.0) == [(1, score, 1, 2)]  # subtype 1: 9 > 7; evidence "b" (weight 4 > 1)
+    assert small.predict("zz", 0.0) == [(1, 0.5, 0, 0)]  # no row: z = 0 everywhere, the later subtype on the tie
 
 
 def test_long_words_are_told_apart_past_their_first_eight_letters():

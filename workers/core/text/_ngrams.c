@@ -21,10 +21,9 @@
  *
  * score_normalized(text) -> score(START + fold(text).strip() + END): the normalized text is folded, stripped and
  *   framed here (strip: the characters str.isspace() calls whitespace), without making those strings
- * score_categories(text) -> score_normalized(text), but sums holds the ncat category columns only; the rows found
- *   are kept, and subtype_sums() -> the sums of the other k - ncat columns over them (the same numbers, added in
- *   the same order). The two kinds of column lie in separate tables: a text the model finds nothing in (most
- *   messages) reads 16 bytes a row instead of 80.
+ * The category columns and the others (the subtypes') lie in separate tables: predict() (_ngrams_predict.h) reads
+ *   a subtype row only for a category it keeps, so a text the model finds nothing in (most messages) reads 16
+ *   bytes a row instead of 80. Each column's sum adds the same numbers in the same order either way.
  * locate(text, gram) -> (start, end): where the gram's core (without its word and edge marks) first occurs in
  *   fold(text), read through the fold table without making that string, or (0, 0): text_model._locate's answer
  * fold(text) -> the text with every character through the fold table (the tests compare the table with
@@ -211,7 +210,7 @@ static PyObject *Scorer_score(Scorer *s, PyObject *args) {
     SCORE_BODY(AT_TEXT)
     WORDS_BODY(AT_TEXT, kind, data)
 #undef AT_TEXT
-    return finish_score(s, extra, lo, hi, 1);
+    return finish_score(s, extra, lo, hi);
 }
 
 static inline Py_UCS4 fold_char(const Scorer *s, Py_UCS4 c) {
@@ -246,7 +245,6 @@ static int check_foldable(const Scorer *s, PyObject *text, const char *method) {
     return 0;
 }
 
-/* score_normalized (subtypes 1) and score_categories (0). */
 /* The rows of START + fold(text).strip() + END taken (s->rows, s->nfound); 0, or -1 on error. */
 static int rows_folded(Scorer *s, PyObject *text) {
     Py_ssize_t n = fold_into_buffer(s, text);
@@ -261,23 +259,9 @@ static int rows_folded(Scorer *s, PyObject *text) {
     return 0;
 }
 
-static PyObject *score_folded(Scorer *s, PyObject *text, int subtypes, const char *method) {
-    if (check_foldable(s, text, method) < 0 || rows_folded(s, text) < 0) return NULL;
-    return rows_result(s, subtypes);
-}
-
 static PyObject *Scorer_score_normalized(Scorer *s, PyObject *text) {
-    return score_folded(s, text, 1, "score_normalized");
-}
-
-static PyObject *Scorer_score_categories(Scorer *s, PyObject *text) {
-    return score_folded(s, text, 0, "score_categories");
-}
-
-static PyObject *Scorer_subtype_sums(Scorer *s, PyObject *unused) {
-    (void)unused;
-    sum_subtypes(s, s->sums + s->ncat);
-    return float_list(s->sums + s->ncat, s->k - s->ncat);
+    if (check_foldable(s, text, "score_normalized") < 0 || rows_folded(s, text) < 0) return NULL;
+    return rows_result(s);
 }
 
 static PyObject *Scorer_fold(Scorer *s, PyObject *text) {
@@ -371,10 +355,6 @@ static PyMethodDef Scorer_methods[] = {
      "set_model(bias, threshold, norm_floor, subtype_columns, vocab): what predict() needs (_ngrams_predict.h)."},
     {"predict", (PyCFunction)Scorer_predict, METH_VARARGS,
      "predict(text, floor) -> [(subtype, score, start, end)]: TextModel.predict's answers (_ngrams_predict.h)."},
-    {"score_categories", (PyCFunction)Scorer_score_categories, METH_O,
-     "score_categories(text) -> score_normalized(text) with the sums of the category columns only."},
-    {"subtype_sums", (PyCFunction)Scorer_subtype_sums, METH_NOARGS,
-     "subtype_sums() -> the sums of the other columns over the rows of the text scored last."},
     {"fold", (PyCFunction)Scorer_fold, METH_O, "fold(text) -> the text through the fold table (text_model.fold)."},
     {NULL, NULL, 0, NULL},
 };

@@ -58,7 +58,7 @@ typedef struct {
     Py_ssize_t ncat;
     double *cweights;   /* nrows * ncat: the categories' columns, owned copy (table_alloc) */
     double *tweights;   /* nrows * (k - ncat): the subtypes' columns, likewise (a row of 8 fills a cache line) */
-    int32_t *rows;      /* the rows of the text scored last, ascending (finish_score), for subtype_sums */
+    int32_t *rows;      /* the rows of the text being scored, ascending (take_rows) */
     Py_ssize_t nfound, rowslen;
     uint64_t *seen;     /* bitmap over rows, all zero between calls */
     Py_ssize_t seen_words;
@@ -285,15 +285,14 @@ static PyObject *float_list(const double *values, Py_ssize_t n) {
     return out;
 }
 
-/* (sums, count, strongest) of the rows taken: sums of every column (`subtypes`) or of the categories' only
- * (then subtype_sums() gives the others for the same rows). */
-static PyObject *rows_result(Scorer *s, int subtypes) {
+/* (sums, count, strongest) of the rows taken: the sums of every column. */
+static PyObject *rows_result(Scorer *s) {
     const Py_ssize_t ncat = s->ncat, count = s->nfound;
     double *sums = s->sums;
     Py_ssize_t strongest[64];
     category_sums(s, sums, strongest);
-    if (subtypes) sum_subtypes(s, sums + ncat);
-    PyObject *out_sums = float_list(sums, subtypes ? s->k : ncat);
+    sum_subtypes(s, sums + ncat);
+    PyObject *out_sums = float_list(sums, s->k);
     if (!out_sums) return NULL;
     PyObject *out_strongest;
     if (count == 0) {
@@ -307,7 +306,7 @@ static PyObject *rows_result(Scorer *s, int subtypes) {
 }
 
 /* rows_result of the rows marked (plus `extra`). */
-static PyObject *finish_score(Scorer *s, PyObject *extra, Py_ssize_t lo, Py_ssize_t hi, int subtypes) {
+static PyObject *finish_score(Scorer *s, PyObject *extra, Py_ssize_t lo, Py_ssize_t hi) {
     if (extra != Py_None) {
         for (Py_ssize_t j = 0; j < PyList_GET_SIZE(extra); j++) {
             Py_ssize_t r = PyLong_AsSsize_t(PyList_GET_ITEM(extra, j));
@@ -320,7 +319,7 @@ static PyObject *finish_score(Scorer *s, PyObject *extra, Py_ssize_t lo, Py_ssiz
         }
     }
     take_rows(s, lo, hi, 1);
-    return rows_result(s, subtypes);
+    return rows_result(s);
 fail:
     take_rows(s, lo, hi, 0);  /* leave both bitmaps clean for the next call */
     return NULL;
