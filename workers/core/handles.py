@@ -88,20 +88,24 @@ _NOT_IDS: Final = frozenset(
     "please support service services wallet channel channels".split()
 )
 _DIGITS: Final = re.compile(r"[0-9]+")
+_TRAILING: Final = ".,;:!?)'/"
 # What a text must hold for each pattern to have a chance: bit i of `_hints(text)` for _HINT_WORDS[i]
 _HINT_WORDS: Final = ["微信", "wxid_", "qq", "whatsapp", "wa.me", "telegram", ".me/", "@", ".", "://", "+", "1"]
-_WECHAT_WORD: Final = 1
-_WXID: Final = 2
-_QQ_WORD: Final = 4
-_WHATSAPP_WORD: Final = 8
-_WA_ME: Final = 16
-_TELEGRAM_WORD: Final = 32
-_ME_LINK: Final = 64
-_AT: Final = 128
-_DOT: Final = 256
-_SCHEME: Final = 512
-_PLUS: Final = 1024
-_ONE: Final = 2048
+
+
+def _bit(word: str) -> int:
+    return 1 << _HINT_WORDS.index(word)
+
+
+_WECHAT_HINT: Final = _bit("微信") | _bit("wxid_")
+_QQ_HINT: Final = _bit("qq")
+_WHATSAPP_HINT: Final = _bit("whatsapp") | _bit("wa.me")
+_TELEGRAM_HINT: Final = _bit("telegram")
+_ME_LINK_HINT: Final = _bit(".me/")
+_AT_HINT: Final = _bit("@")
+_URL_HINT_CHARS: Final = _bit(".") | _bit("://")
+_PLUS_HINT: Final = _bit("+")
+_ONE_HINT: Final = _bit("1")
 _HINTS = Needles(_HINT_WORDS) if Needles is not None else None
 
 
@@ -110,7 +114,6 @@ def _hints(text: str) -> int:
     if _HINTS is not None:
         return int(_HINTS.found(text))
     return sum(1 << i for i, word in enumerate(_HINT_WORDS) if word in text)
-_TRAILING: Final = ".,;:!?)'/"
 
 
 def extract_handles(norm: Normalized) -> tuple[Handle, ...]:
@@ -119,31 +122,31 @@ def extract_handles(norm: Normalized) -> tuple[Handle, ...]:
     cands: list[tuple[int, int, str, str]] = []
     add = cands.append
     hints = _hints(text)
-    if hints & (_WECHAT_WORD | _WXID):
+    if hints & _WECHAT_HINT:
         for m in _WECHAT.finditer(text):
             if m.group(1):
                 if m.group(1) not in _NOT_IDS:
                     add((m.start(1), m.end(1), "wechat", "wechat:" + m.group(1)))
             else:
                 add((m.start(2) - 1, m.end(2), "wechat", "wechat:w" + m.group(2)))
-    if hints & _QQ_WORD:
+    if hints & _QQ_HINT:
         for m in _QQ.finditer(text):
             add((m.start(1), m.end(1), "qq", "qq:" + "".join(_DIGITS.findall(m.group(1)))))
-    if hints & (_WHATSAPP_WORD | _WA_ME):
+    if hints & _WHATSAPP_HINT:
         for m in _WHATSAPP.finditer(text):
             g = 1 if m.group(1) else 2
             add((m.start(g), m.end(g), "whatsapp", "whatsapp:" + _e164(m.group(g))))
-    if hints & _TELEGRAM_WORD:
+    if hints & _TELEGRAM_HINT:
         for m in _TELEGRAM_KEYWORD.finditer(text):
             g = 1 if m.group(1) else 2
             add((m.start(g), m.end(g), "telegram", "telegram:" + (m.group(1) if g == 1 else _e164(m.group(2)))))
-    if hints & _ME_LINK:
+    if hints & _ME_LINK_HINT:
         for m in _TELEGRAM_LINK.finditer(text):
             add((m.start(1), m.end(1), "telegram", "telegram:" + m.group(1)))
-    if hints & _AT:
+    if hints & _AT_HINT:
         for m in _MENTION.finditer(text):
             add((m.start(1), m.end(1), "telegram", "telegram:" + m.group(1)))
-    if hints & (_DOT | _SCHEME) and _URL_HINT.search(text) is not None:  # cheap checks first
+    if hints & _URL_HINT_CHARS and _URL_HINT.search(text) is not None:  # cheap checks first
         for m in _URL.finditer(text):
             if m.group(1):
                 host, host_end = m.group(1).split(":")[0], m.end(1)
@@ -155,12 +158,12 @@ def extract_handles(norm: Normalized) -> tuple[Handle, ...]:
                 host = host[4:]
             end = m.end(3) - (len(raw_path) - len(path)) if raw_path else host_end
             add((m.start(), end, "url", "url:" + host + path))
-    if hints & _PLUS:
+    if hints & _PLUS_HINT:
         for m in _PHONE_INTL.finditer(text):
             digits = "".join(_DIGITS.findall(m.group(1)))
             if 8 <= len(digits) <= 15:
                 add((m.start(), m.end(), "phone", "phone:+" + digits))
-    if hints & _ONE and _PHONE_CN_HINT.search(text) is not None:
+    if hints & _ONE_HINT and _PHONE_CN_HINT.search(text) is not None:
         for m in _PHONE_CN.finditer(text):
             add((m.start(), m.end(), "phone", "phone:+861" + "".join(_DIGITS.findall(m.group(1)))))
     if not cands:
