@@ -9,6 +9,8 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schemas.models import MessageEvent
 from workers.core.engine import Engine
@@ -233,3 +235,27 @@ def test_distinct_accounts_per_campaign_band_count_each_account_once():
     seq = [_at(i, f"c{i}", account=f"acct{i % 3}", bands=("b1",)) for i in range(6)]
     assert [r.campaign.accounts for r in store.observe_sync(seq)] == [1, 2, 3, 3, 3, 3]
     assert store.observe_sync([_at(700, "later", account="z", bands=("b1",))])[0].campaign.accounts == 1
+
+
+def _spread_reference(seq: list[tuple[int, str, str]], window_ms: int, lateness_ms: int) -> list[int]:
+    """Every spread key a full sorted set from its first event on (what the Lua script keeps in Redis)."""
+    from workers.core.signals import spread_step
+    from workers.core.zset import ZSet
+
+    keys: dict[str, ZSet] = {}
+    return [spread_step(keys.setdefault(key, ZSet()), member, t, window_ms, lateness_ms) for t, key, member in seq]
+
+
+@pytest.mark.parametrize("window_ms, lateness_ms", [(600_000, 300_000), (1000, 0), (1, 5000)])
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2_000_000), st.sampled_from("abcd"), st.sampled_from("uvwxyz")),
+                max_size=40))
+def test_a_spread_key_seen_once_answers_as_its_full_sorted_set(window_ms, lateness_ms, seq):
+    """A campaign or handle key is kept as its one (member, time) until its second event: every answer, later
+    ones included, is the full sorted set's (out of order events, repeated accounts and pruned windows). Windows
+    are positive (the policy refuses others)."""
+    from workers.core.signals import _spread
+
+    keys: dict = {}
+    got = [_spread(keys, key, member, t, window_ms, lateness_ms) for t, key, member in seq]
+    assert got == _spread_reference(seq, window_ms, lateness_ms)

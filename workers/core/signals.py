@@ -290,22 +290,43 @@ def _zset(keys: dict[str, ZSet], ident: str) -> ZSet:
     return z
 
 
+# A spread key (campaign band, handle) seen once holds one account: kept as that (member, time) until a second
+# event comes, not as a sorted set. Most band keys are seen once (a band is 64 bits of a text's fingerprint).
+Spread = dict[str, ZSet | tuple[str, int]]
+
+
+def _spread(keys: Spread, ident: str, member: str, t: int, window_ms: int, lateness_ms: int) -> int:
+    """`spread_step` on the key `ident`. On a new key its answer for an empty set, without making the set: the
+    event's own account (windows are positive: the policy refuses others)."""
+    z = keys.get(ident)
+    if z is None:
+        keys[ident] = (member, t)
+        return 1
+    if isinstance(z, tuple):
+        first = ZSet()
+        first.add(z[0], z[1], gt=True)
+        keys[ident] = z = first
+    return spread_step(z, member, t, window_ms, lateness_ms)
+
+
 class InMemoryCounters:
     """The counter store for `modworker scan` and tests: same results as Redis for the same sequence."""
 
     def __init__(self, policy: Policy):
         self._c = policy.counters
-        self._keys: dict[str, dict[str, ZSet]] = {ACCOUNT: {}, CAMPAIGN: {}, HANDLE: {}}  # kind -> key -> set
+        self._accounts: dict[str, ZSet] = {}  # account id -> its events
+        self._campaigns: Spread = {}  # band -> its accounts
+        self._handles: Spread = {}  # handle value -> its accounts
 
     def observe_sync(self, batch: Sequence[Observation]) -> list[CounterReading]:
         c = self._c
         p = plan(batch)
         late = c.lateness_seconds * 1000
-        acc, camp, hand = self._keys[ACCOUNT], self._keys[CAMPAIGN], self._keys[HANDLE]
+        acc, camp, hand = self._accounts, self._campaigns, self._handles
         accounts = {k: [account_step(_zset(acc, k), m, t, c) for _, m, t in ops] for k, ops in p.accounts.items()}
         cw, hw = c.campaign.window_seconds * 1000, c.handle_spread.window_seconds * 1000
-        camps = {k: [spread_step(_zset(camp, k), m, t, cw, late) for _, m, t in ops] for k, ops in p.campaigns.items()}
-        hands = {k: [spread_step(_zset(hand, k), m, t, hw, late) for _, m, t in ops] for k, ops in p.handles.items()}
+        camps = {k: [_spread(camp, k, m, t, cw, late) for _, m, t in ops] for k, ops in p.campaigns.items()}
+        hands = {k: [_spread(hand, k, m, t, hw, late) for _, m, t in ops] for k, ops in p.handles.items()}
         return assemble(batch, p, accounts, camps, hands)
 
     async def observe(self, batch: Sequence[Observation]) -> list[CounterReading]:
