@@ -28,7 +28,8 @@ Action = Literal["allow", "review", "limit", "remove", "suspend"]
 ACTIONS: tuple[str, ...] = ("allow", "review", "limit", "remove", "suspend")
 
 
-def _as_utc(value: datetime) -> datetime:
+def as_utc(value: datetime) -> datetime:
+    """An event time in UTC (naive: read as UTC), within EARLIEST_EVENT_TIME..LATEST_EVENT_TIME (ValueError)."""
     if value.tzinfo is None:  # a timestamp without offset is read as UTC
         value = value.replace(tzinfo=timezone.utc)
     value = value.astimezone(timezone.utc)
@@ -56,7 +57,7 @@ class MessageEvent(BaseModel):
     @field_validator("sent_at", "account_created_at")
     @classmethod
     def _utc(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else _as_utc(value)
+        return None if value is None else as_utc(value)
 
 
 class Reason(BaseModel):

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Awaitable, Callable, Sequence
 
-from schemas.models import MessageEvent
-from workers.adapters.codec import MAX_RECORD_BYTES, decode_event, encode_model, enforcement_event
+from workers.adapters.codec import MAX_RECORD_BYTES, Event, decode_event, encode_model, enforcement_event
 from workers.adapters.deadletter import deadletter_record
 from workers.core.dedup import SeenStore, origin
 from workers.core.engine import Engine
@@ -126,8 +125,8 @@ class BatchProcessor:
             self._counters_back()
             return answer
 
-    async def _drop_duplicates(self, events: list[MessageEvent], sources: list[RawRecord],
-                               result: BatchResult) -> tuple[list[MessageEvent], list[RawRecord]]:
+    async def _drop_duplicates(self, events: list[Event], sources: list[RawRecord],
+                               result: BatchResult) -> tuple[list[Event], list[RawRecord]]:
         """Dead-letter events whose id another record used first (DuplicateEvent); keep the rest."""
         if self.seen is None or not events:
             return events, sources
@@ -179,7 +178,7 @@ class BatchProcessor:
         started = time.perf_counter()
         result = BatchResult()
         self.metrics.records_consumed.inc(len(records))
-        events: list[MessageEvent] = []
+        events: list[Event] = []
         sources: list[RawRecord] = []
         for rec in records:
             try:
@@ -220,7 +219,7 @@ class BatchProcessor:
         self.metrics.batch_seconds.observe(time.perf_counter() - started)
         return result
 
-    async def _emit(self, ev: MessageEvent, partition: int, decision: Decision, now: datetime,
+    async def _emit(self, ev: Event, partition: int, decision: Decision, now: datetime,
                     result: BatchResult, tally: DecisionTally, log_each: bool) -> None:
         # metrics are tallied here and added once per batch (Metrics.add_decisions)
         surface = ev.surface.value

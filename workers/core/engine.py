@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Sequence
+from datetime import datetime
+from enum import Enum
+from typing import Protocol, Sequence
 
-from schemas.models import MessageEvent
 from workers.core.detectors import DETECTORS, Context, Detector
 from workers.core.detectors.base import event_scan
 from workers.core.findings import Decision, Finding
@@ -24,6 +25,24 @@ from workers.core.normalize import Normalized, normalize
 from workers.core.policy import Policy
 from workers.core.scoring import label_scores
 from workers.core.text_model import TextModel
+
+
+class MessageEvent(Protocol):
+    """What the engine reads of an event: schemas.models.MessageEvent's fields (the codec decodes records into its
+    twin, workers.adapters.codec.Event; tests often pass the pydantic model itself)."""
+
+    @property
+    def event_id(self) -> str: ...
+    @property
+    def account_id(self) -> str: ...
+    @property
+    def surface(self) -> Enum: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def sent_at(self) -> datetime: ...
+    @property
+    def account_created_at(self) -> datetime | None: ...
 
 
 @dataclass(slots=True, init=False, unsafe_hash=True)  # immutable by convention: workers/core/findings.py
