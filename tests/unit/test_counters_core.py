@@ -259,3 +259,26 @@ def test_a_spread_key_seen_once_answers_as_its_full_sorted_set(window_ms, latene
     keys: dict = {}
     got = [_spread(keys, key, member, t, window_ms, lateness_ms) for t, key, member in seq]
     assert got == _spread_reference(seq, window_ms, lateness_ms)
+
+
+def _member(event: int, surface: str, conv: int, content: int) -> str:
+    """An account member as `account_member` lays it out; conversation or content 0: none."""
+    return (f"{event:016x}{surface}{f'{conv:016x}' if conv else NONE16}{f'{content:016x}' if content else NONE16}")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 8_000_000), st.sampled_from("ab"), st.integers(0, 30),
+                          st.sampled_from("mgd"), st.integers(0, 2), st.integers(0, 2)), max_size=40),
+       st.sampled_from([POLICY.counters, parse_policy({"version": "t", "counters": {
+           "max_events_per_account": 3, "scan_limit": 2, "lateness_seconds": 0}}).counters]))
+def test_an_account_seen_once_answers_as_its_full_sorted_set(seq, counters):
+    """An account is kept as its one (member, time) until its second event: every answer, later ones included,
+    is the full sorted set's (the Lua script's twin), with small caps and scan limits too."""
+    from workers.core.signals import _account, account_step
+    from workers.core.zset import ZSet
+
+    events = [(t, acct, _member(e, surface, conv, content)) for t, acct, e, surface, conv, content in seq]
+    keys: dict = {}
+    full: dict[str, ZSet] = {}
+    got = [_account(keys, acct, m, t, counters) for t, acct, m in events]
+    assert got == [account_step(full.setdefault(acct, ZSet()), m, t, counters) for t, acct, m in events]

@@ -283,30 +283,40 @@ def spread_step(z: ZSet, member: str, t: int, window_ms: int, lateness_ms: int) 
     return n
 
 
-def _zset(keys: dict[str, ZSet], ident: str) -> ZSet:
-    z = keys.get(ident)
-    if z is None:
-        z = keys[ident] = ZSet()
+# A key seen once holds one member: kept as that (member, time) until its second event, not as a sorted set.
+# Most campaign band keys are seen once (a band is 64 bits of a text's fingerprint), and in a file of many
+# accounts most accounts post once.
+Keys = dict[str, ZSet | tuple[str, int]]
+
+
+def _grown(keys: Keys, ident: str, first: tuple[str, int]) -> ZSet:
+    """The sorted set of a key seen once so far (what its first step left: that one member)."""
+    z = keys[ident] = ZSet()
+    z.add(first[0], first[1])
     return z
 
 
-# A spread key (campaign band, handle) seen once holds one account: kept as that (member, time) until a second
-# event comes, not as a sorted set. Most band keys are seen once (a band is 64 bits of a text's fingerprint).
-Spread = dict[str, ZSet | tuple[str, int]]
+def _account(keys: Keys, ident: str, member: str, t: int, c: CounterPolicy) -> tuple[int, int, int, int, int]:
+    """`account_step` on the account `ident`. On a new account its answer for an empty set, without making the
+    set: the event counts itself once in every window, as a group, a direct conversation and a repeat when
+    its member says it is one (windows are positive and scan_limit at least 1: the policy refuses others)."""
+    z = keys.get(ident)
+    if z is None:
+        keys[ident] = (member, t)
+        surface, conv, content = member[16], member[17:33], member[33:49]
+        return (1, 1, int(surface == "g" and conv != NONE16), int(surface == "d" and conv != NONE16),
+                int(content != NONE16))
+    return account_step(_grown(keys, ident, z) if isinstance(z, tuple) else z, member, t, c)
 
 
-def _spread(keys: Spread, ident: str, member: str, t: int, window_ms: int, lateness_ms: int) -> int:
+def _spread(keys: Keys, ident: str, member: str, t: int, window_ms: int, lateness_ms: int) -> int:
     """`spread_step` on the key `ident`. On a new key its answer for an empty set, without making the set: the
     event's own account (windows are positive: the policy refuses others)."""
     z = keys.get(ident)
     if z is None:
         keys[ident] = (member, t)
         return 1
-    if isinstance(z, tuple):
-        first = ZSet()
-        first.add(z[0], z[1], gt=True)
-        keys[ident] = z = first
-    return spread_step(z, member, t, window_ms, lateness_ms)
+    return spread_step(_grown(keys, ident, z) if isinstance(z, tuple) else z, member, t, window_ms, lateness_ms)
 
 
 class InMemoryCounters:
@@ -314,16 +324,16 @@ class InMemoryCounters:
 
     def __init__(self, policy: Policy):
         self._c = policy.counters
-        self._accounts: dict[str, ZSet] = {}  # account id -> its events
-        self._campaigns: Spread = {}  # band -> its accounts
-        self._handles: Spread = {}  # handle value -> its accounts
+        self._accounts: Keys = {}  # account id -> its events
+        self._campaigns: Keys = {}  # band -> its accounts
+        self._handles: Keys = {}  # handle value -> its accounts
 
     def observe_sync(self, batch: Sequence[Observation]) -> list[CounterReading]:
         c = self._c
         p = plan(batch)
         late = c.lateness_seconds * 1000
         acc, camp, hand = self._accounts, self._campaigns, self._handles
-        accounts = {k: [account_step(_zset(acc, k), m, t, c) for _, m, t in ops] for k, ops in p.accounts.items()}
+        accounts = {k: [_account(acc, k, m, t, c) for _, m, t in ops] for k, ops in p.accounts.items()}
         cw, hw = c.campaign.window_seconds * 1000, c.handle_spread.window_seconds * 1000
         camps = {k: [_spread(camp, k, m, t, cw, late) for _, m, t in ops] for k, ops in p.campaigns.items()}
         hands = {k: [_spread(hand, k, m, t, hw, late) for _, m, t in ops] for k, ops in p.handles.items()}
