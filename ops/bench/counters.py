@@ -36,7 +36,8 @@ from schemas.models import MessageEvent  # noqa: E402
 from workers.adapters.redis_counters import RedisCounters  # noqa: E402
 from workers.core.engine import Engine  # noqa: E402
 from workers.core.policy import load_policy  # noqa: E402
-from workers.core.signals import InMemoryCounters, observation  # noqa: E402
+from workers.core.memory_store import InMemoryCounters  # noqa: E402
+from workers.core.signals import observation  # noqa: E402
 from workers.settings import DEFAULT_POLICY, Settings  # noqa: E402
 
 BUCKETS = Settings().redis_tag_buckets

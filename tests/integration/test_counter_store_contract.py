@@ -19,7 +19,8 @@ from tests.support import REDIS_URL
 from workers.adapters.redis_counters import RedisCounters
 from workers.core.fingerprint import NONE16
 from workers.core.policy import load_policy
-from workers.core.signals import InMemoryCounters, Observation
+from workers.core.memory_store import InMemoryCounters
+from workers.core.signals import Observation
 from workers.settings import DEFAULT_POLICY
 
 POLICY = load_policy(DEFAULT_POLICY)

@@ -29,7 +29,8 @@ from workers.commands.scan import scan_lines
 from workers.commands.topic_io import read_topic
 from workers.core.engine import Engine
 from workers.core.policy import load_policy
-from workers.core.signals import InMemoryCounters, Observation
+from workers.core.memory_store import InMemoryCounters
+from workers.core.signals import Observation
 from workers.settings import DEFAULT_POLICY
 
 POLICY = load_policy(DEFAULT_POLICY)

@@ -18,9 +18,9 @@ from workers.core.fingerprint import NONE16, content_hash, minhash_bands, skelet
 from workers.core.handles import extract_handles
 from workers.core.normalize import normalize
 from workers.core.policy import PolicyError, load_policy, parse_policy
+from workers.core.memory_store import InMemoryCounters
 from workers.core.signals import (
     CounterReading,
-    InMemoryCounters,
     KeyCount,
     Observation,
     counter_findings,
@@ -239,7 +239,7 @@ def test_distinct_accounts_per_campaign_band_count_each_account_once():
 
 def _spread_reference(seq: list[tuple[int, str, str]], window_ms: int, lateness_ms: int) -> list[int]:
     """Every spread key a full sorted set from its first event on (what the Lua script keeps in Redis)."""
-    from workers.core.signals import spread_step
+    from workers.core.memory_store import spread_step
     from workers.core.zset import ZSet
 
     keys: dict[str, ZSet] = {}
@@ -254,7 +254,7 @@ def test_a_spread_key_seen_once_answers_as_its_full_sorted_set(window_ms, latene
     """A campaign or handle key is kept as its one (member, time) until its second event: every answer, later
     ones included, is the full sorted set's (out of order events, repeated accounts and pruned windows). Windows
     are positive (the policy refuses others)."""
-    from workers.core.signals import _spread
+    from workers.core.memory_store import _spread
 
     keys: dict = {}
     got = [_spread(keys, key, member, t, window_ms, lateness_ms) for t, key, member in seq]
@@ -274,7 +274,7 @@ def _member(event: int, surface: str, conv: int, content: int) -> str:
 def test_an_account_seen_once_answers_as_its_full_sorted_set(seq, counters):
     """An account is kept as its one (member, time) until its second event: every answer, later ones included,
     is the full sorted set's (the Lua script's twin), with small caps and scan limits too."""
-    from workers.core.signals import _account, account_step
+    from workers.core.memory_store import _account, account_step
     from workers.core.zset import ZSet
 
     events = [(t, acct, _member(e, surface, conv, content)) for t, acct, e, surface, conv, content in seq]

@@ -8,7 +8,7 @@ from prometheus_client import CollectorRegistry
 
 from workers.core.engine import Engine
 from workers.core.policy import load_policy
-from workers.core.signals import InMemoryCounters
+from workers.core.memory_store import InMemoryCounters
 from workers.metrics import Metrics
 from workers.pipeline import BatchProcessor, RawRecord
 from workers.settings import DEFAULT_POLICY

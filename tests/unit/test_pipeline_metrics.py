@@ -13,7 +13,7 @@ from prometheus_client import CollectorRegistry, Histogram
 
 from workers.core.engine import Engine
 from workers.core.policy import load_policy
-from workers.core.signals import InMemoryCounters
+from workers.core.memory_store import InMemoryCounters
 from workers.metrics import LATENCY_BUCKETS, Children, Metrics, observe_many
 from workers.pipeline import BatchProcessor, RawRecord
 from workers.settings import DEFAULT_POLICY

@@ -11,7 +11,7 @@ fewer calls, same semantics. Keys carry the deployment / replay-run prefix and a
 Scripts are loaded with SCRIPT LOAD and called with EVALSHA; when Redis answers NOSCRIPT (first use, restart,
 SCRIPT FLUSH), the scripts are loaded and only the calls that failed are sent again (calls are independent:
 no two share a key). A batch that fails half-way is counted again whole when retried: adding is idempotent
-(members are event / account digests). Semantics match workers.core.signals.InMemoryCounters exactly.
+(members are event / account digests). Semantics match workers.core.memory_store.InMemoryCounters exactly.
 """
 from __future__ import annotations
 

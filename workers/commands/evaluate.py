@@ -19,7 +19,8 @@ from workers.adapters.codec import decode_event
 from workers.core.engine import Engine
 from workers.core.evaluation import BENIGN, Gold, Predicted, Report, evaluate
 from workers.core.policy import Policy
-from workers.core.signals import InMemoryCounters, counter_findings, observation
+from workers.core.memory_store import InMemoryCounters
+from workers.core.signals import counter_findings, observation
 from workers.errors import DecodeError, EvalInputError
 from workers.gc_tuning import freeze_static_heap
 

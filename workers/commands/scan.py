@@ -17,7 +17,8 @@ from workers.adapters.codec import decode_event, reason_dicts
 from workers.core.dedup import InMemorySeen
 from workers.core.engine import Engine
 from workers.core.policy import Policy
-from workers.core.signals import InMemoryCounters, counter_findings, observation
+from workers.core.memory_store import InMemoryCounters
+from workers.core.signals import counter_findings, observation
 from workers.errors import DecodeError, DuplicateEvent
 from workers.gc_tuning import BatchFreezer, freeze_static_heap
 

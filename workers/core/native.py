@@ -29,6 +29,7 @@ COMPILED = (
     "workers/core/findings.py",
     "workers/core/fingerprint.py",
     "workers/core/handles.py",
+    "workers/core/memory_store.py",
     "workers/core/normalize.py",
     "workers/core/policy.py",
     "workers/core/scoring.py",

@@ -1,4 +1,4 @@
-"""Counters: what is counted for an event, the in-memory store, and the findings counts give.
+"""Counters: what is counted for an event, its keys and members, and the findings counts give.
 
 Counts are keyed by EVENT time (`sent_at`, in milliseconds), never wall-clock time, so replaying a recorded
 topic gives the same counts. An event at time t reads what was observed in the window (t - W, t].
@@ -16,8 +16,9 @@ one hash tag):
 
 Adding is idempotent (members are event digests / account digests): a batch re-processed after a crash or a
 Redis error is not counted twice. `plan()` groups a batch's operations by key, in batch order, and both the
-in-memory store here and workers.adapters.redis_counters run exactly these operations; a shared contract test
-demands identical readings from both.
+in-memory store (workers/core/memory_store.py: event by event, each key's operations in the same order) and
+workers.adapters.redis_counters run exactly these operations; a shared contract test demands identical
+readings from both.
 """
 from __future__ import annotations
 
@@ -28,8 +29,7 @@ from typing import Protocol, Sequence
 from workers.core.findings import Finding
 from workers.core.fingerprint import NONE16, content_digest, digest16, minhash_bands_joined, skeleton_joined
 from workers.core.handles import Handle
-from workers.core.policy import CounterPolicy, Policy, RateLimit, RepeatLimit
-from workers.core.zset import ZSet
+from workers.core.policy import Policy, RateLimit, RepeatLimit
 
 NAME = "counters"
 SURFACE_CODE = {"moments": "m", "group": "g", "direct": "d"}
@@ -157,7 +157,8 @@ def handle_key(value: str) -> str:
 _DIGESTS: dict[str, str] = {}  # account and conversation ids recur: their digests are kept (bounded)
 
 
-def _cached_digest(value: str) -> str:
+def id_digest(value: str) -> str:
+    """`digest16` of an account or conversation id, kept (ids recur)."""
     d = _DIGESTS.get(value)
     if d is None:
         if len(_DIGESTS) >= 200_000:
@@ -169,7 +170,7 @@ def _cached_digest(value: str) -> str:
 def account_member(obs: Observation) -> str:
     """49 fixed-width characters: event digest(16) surface(1) conversation digest(16) content digest(16)."""
     ident = obs.event_id or f"{obs.account_id}\x1f{obs.time_ms}\x1f{obs.conversation_id}\x1f{obs.content}"
-    conv = _cached_digest(obs.conversation_id) if obs.conversation_id else NONE16
+    conv = id_digest(obs.conversation_id) if obs.conversation_id else NONE16
     content = obs.content if len(obs.content) == 16 else digest16(obs.content)
     return f"{digest16(ident)}{SURFACE_CODE.get(obs.surface, 'm')}{conv}{content}"
 
@@ -196,7 +197,7 @@ def plan(batch: Sequence[Observation]) -> Plan:
             ops = accounts[obs.account_id] = []
         ops.append((i, account_member(obs), t))
         if obs.bands or obs.handles:
-            op = (i, _cached_digest(obs.account_id), t)
+            op = (i, id_digest(obs.account_id), t)
             for band in obs.bands:
                 ops = campaigns.get(band)
                 if ops is None:
@@ -241,106 +242,6 @@ def assemble(batch: Sequence[Observation], p: Plan, account_counts: dict[str, li
                 r.handle = KeyCount(key_name(HANDLE, h[1]), h[0])
         out.append(r)
     return out
-
-
-# --- the in-memory store ---
-
-def account_step(z: ZSet, member: str, t: int, c: CounterPolicy) -> tuple[int, int, int, int, int]:
-    """One event of an account; the Python twin of workers/adapters/lua/account.lua, line for line."""
-    s = 1000
-    keep = c.account_window_seconds * s + c.lateness_seconds * s
-    wg, wd, wr = c.group_fanout.window_seconds * s, c.dm_fanout.window_seconds * s, c.repeats.window_seconds * s
-    z.add(member, t)
-    z.prune_upto(t - keep)
-    z.cap(c.max_events_per_account)
-    short = z.count(t - c.burst.window_seconds * s, t)
-    hourly = z.count(t - c.hourly.window_seconds * s, t)
-    surface, content = member[16], member[33:49]
-    ng = nd = nr = 0
-    if surface in "gd" or content != NONE16:
-        groups: set[str] = set()
-        convs: set[str] = set()
-        for score, m in z.newest(t - max(wg, wd, wr), t, c.scan_limit):
-            ms, mc = m[16], m[17:33]
-            if surface == "g" and ms == "g" and score > t - wg and mc != NONE16 and mc not in groups:
-                groups.add(mc)
-                ng += 1
-            if surface == "d" and ms == "d" and score > t - wd and mc != NONE16 and mc not in convs:
-                convs.add(mc)
-                nd += 1
-            if content != NONE16 and m[33:49] == content and score > t - wr:
-                nr += 1
-    return short, hourly, ng, nd, nr
-
-
-def spread_step(z: ZSet, member: str, t: int, window_ms: int, lateness_ms: int) -> int:
-    """One event on a campaign or handle key; the Python twin of workers/adapters/lua/spread.lua."""
-    z.add(member, t, gt=True)
-    z.prune_upto(t - window_ms - lateness_ms)
-    n = z.count(t - window_ms, t)
-    if z.scores[member] > t:
-        n += 1  # the account posts at t, but its latest event is later (this event is out of order)
-    return n
-
-
-# A key seen once holds one member: kept as that (member, time) until its second event, not as a sorted set.
-# Most campaign band keys are seen once (a band is 64 bits of a text's fingerprint), and in a file of many
-# accounts most accounts post once.
-Keys = dict[str, ZSet | tuple[str, int]]
-
-
-def _grown(keys: Keys, ident: str, first: tuple[str, int]) -> ZSet:
-    """The sorted set of a key seen once so far (what its first step left: that one member)."""
-    z = keys[ident] = ZSet()
-    z.add(first[0], first[1])
-    return z
-
-
-def _account(keys: Keys, ident: str, member: str, t: int, c: CounterPolicy) -> tuple[int, int, int, int, int]:
-    """`account_step` on the account `ident`. On a new account its answer for an empty set, without making the
-    set: the event counts itself once in every window, as a group, a direct conversation and a repeat when
-    its member says it is one (windows are positive and scan_limit at least 1: the policy refuses others)."""
-    z = keys.get(ident)
-    if z is None:
-        keys[ident] = (member, t)
-        surface, conv, content = member[16], member[17:33], member[33:49]
-        return (1, 1, int(surface == "g" and conv != NONE16), int(surface == "d" and conv != NONE16),
-                int(content != NONE16))
-    return account_step(_grown(keys, ident, z) if isinstance(z, tuple) else z, member, t, c)
-
-
-def _spread(keys: Keys, ident: str, member: str, t: int, window_ms: int, lateness_ms: int) -> int:
-    """`spread_step` on the key `ident`. On a new key its answer for an empty set, without making the set: the
-    event's own account (windows are positive: the policy refuses others)."""
-    z = keys.get(ident)
-    if z is None:
-        keys[ident] = (member, t)
-        return 1
-    return spread_step(_grown(keys, ident, z) if isinstance(z, tuple) else z, member, t, window_ms, lateness_ms)
-
-
-class InMemoryCounters:
-    """The counter store for `modworker scan` and tests: same results as Redis for the same sequence."""
-
-    def __init__(self, policy: Policy):
-        self._c = policy.counters
-        self._accounts: Keys = {}  # account id -> its events
-        self._campaigns: Keys = {}  # band -> its accounts
-        self._handles: Keys = {}  # handle value -> its accounts
-
-    def observe_sync(self, batch: Sequence[Observation]) -> list[CounterReading]:
-        c = self._c
-        p = plan(batch)
-        late = c.lateness_seconds * 1000
-        acc, camp, hand = self._accounts, self._campaigns, self._handles
-        accounts = {k: [_account(acc, k, m, t, c) for _, m, t in ops] for k, ops in p.accounts.items()}
-        cw, hw = c.campaign.window_seconds * 1000, c.handle_spread.window_seconds * 1000
-        camps = {k: [_spread(camp, k, m, t, cw, late) for _, m, t in ops] for k, ops in p.campaigns.items()}
-        hands = {k: [_spread(hand, k, m, t, hw, late) for _, m, t in ops] for k, ops in p.handles.items()}
-        return assemble(batch, p, accounts, camps, hands)
-
-    async def observe(self, batch: Sequence[Observation]) -> list[CounterReading]:
-        return self.observe_sync(batch)
 
 
 # --- findings ---

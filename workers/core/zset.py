@@ -1,4 +1,4 @@
-"""The part of a Redis sorted set the in-memory counters use (`signals.InMemoryCounters`, the store of
+"""The part of a Redis sorted set the in-memory counters use (`memory_store.InMemoryCounters`, the store of
 `modworker scan` and the tests): the same order and the same answers as the Redis commands the Lua scripts run
 (workers/adapters/lua/), without Redis. Pure."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
--- Per-account sliding-window counters by event time (the twin of workers.core.signals.account_step).
+-- Per-account sliding-window counters by event time (the twin of workers.core.memory_store.account_step).
 -- KEYS     one or more account keys, all with the same hash tag: each a sorted set whose
 --          member = event digest(16) surface(1) conversation digest(16) content digest(16),
 --          score = event time in milliseconds

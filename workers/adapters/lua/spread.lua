@@ -1,5 +1,5 @@
 -- Distinct accounts per campaign band or contact handle by event time (the twin of
--- workers.core.signals.spread_step).
+-- workers.core.memory_store.spread_step).
 -- KEYS     one or more campaign or handle keys, all with the same hash tag: each a sorted set whose
 --          member = account digest, score = the latest event time of that account (ms)
 -- ARGV[1..3]  window (ms), lateness (ms), TTL (ms)
