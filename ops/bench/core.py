@@ -6,9 +6,9 @@
     .venv/bin/python ops/bench/core.py --no-scan        # the core only
 
 core: `Engine.decide_text_only` (normalize, handles, every detector, scoring, policy) over the texts of the dev
-corpus (tests/data/corpus/dev.events.jsonl), events decoded beforehand. "warm" is what a worker sees on
-repeated traffic (short texts come from the normalization cache after the first run); "cold" clears that cache
-before every run, so every text is normalized again. The dev split is 46% abusive and 33% hard negatives, far
+corpus (tests/data/corpus/dev.events.jsonl), events decoded beforehand by the codec (as the worker and scan
+decode them). "warm" is what a worker sees on repeated traffic (short texts come from the normalization cache
+after the first run); "cold" clears that cache before every run, so every text is normalized again. The dev split is 46% abusive and 33% hard negatives, far
 from a chat stream, where most messages are ordinary: the cold rate is also printed per kind of message
 (ordinary, hard negatives, abusive), on the same engine.
 
@@ -36,7 +36,7 @@ import orjson
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from schemas.models import MessageEvent  # noqa: E402
+from workers.adapters.codec import Event, decode_event  # noqa: E402
 from workers.commands.scan import run_scan  # noqa: E402
 from workers.core import normalize as normalize_module  # noqa: E402
 from workers.core.engine import Engine  # noqa: E402
@@ -60,7 +60,7 @@ def dev_kinds() -> dict[str, str]:
 Rates = list[tuple[float, float]]  # per run: (per wall-clock second, per CPU second of this process)
 
 
-def core_rates(engine: Engine, events: list[MessageEvent], runs: int, cold: bool) -> Rates:
+def core_rates(engine: Engine, events: list[Event], runs: int, cold: bool) -> Rates:
     decide = engine.decide_text_only
     for ev in events:  # warm-up: first calls, lazily built tables
         decide(ev)
@@ -128,7 +128,7 @@ def main() -> int:
           f"load average {load1:.2f} / {load5:.2f} (1 / 5 min){pinned}")
     policy = load_policy(args.policy)
     engine = Engine(policy)
-    events = [MessageEvent.model_validate(e) for e in dev_events()]
+    events = [decode_event(line) for line in DEV.read_bytes().splitlines() if line.strip()]  # as the worker
     freeze_static_heap()  # as the worker, scan and eval do once their engine is built
     print(f"core: {len(events):,} dev events, Engine.decide_text_only, median of {args.runs} runs")
     print(fmt("core, warm normalize cache", core_rates(engine, events, args.runs, cold=False), "events/s",
