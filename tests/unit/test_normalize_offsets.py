@@ -70,13 +70,38 @@ def test_span_edge_cases():
     assert norm.spans([(0, 1), (1, 3)]) == [(0, 1), (2, 5)]
 
 
-def test_repeated_short_texts_come_from_the_cache():
+def test_short_texts_seen_twice_come_from_the_cache():
+    from workers.core.normalize import clear_cache
+
+    clear_cache()
     raw = "加 V 信 xiaomei_8899"
-    assert normalize(raw) is normalize(raw)
+    first = normalize(raw)  # seen once: only its hash is kept
+    second = normalize(raw)  # seen twice: kept
+    assert second is not first and second == first
+    assert normalize(raw) is second
     assert normalize(raw).span(1, 3) == (2, 5)  # 微信 <- "V 信"
-    long_raw = raw * 40
-    assert normalize(long_raw) is not normalize(long_raw)
+    long_raw = raw * 40  # over the cache's length limit: never kept
+    assert len({id(normalize(long_raw)) for _ in range(3)}) == 3
     assert normalize(long_raw) == normalize(long_raw)
+    clear_cache()
+    assert normalize(raw) is not second  # a fresh process's state
+
+
+def test_the_cache_keeps_the_most_recently_used_texts():
+    from workers.core import normalize as module
+
+    module.clear_cache()
+    texts = [f"兼职{i}" for i in range(module._CACHE.size)]
+    kept = {}
+    for t in texts:
+        normalize(t)
+        kept[t] = normalize(t)
+    assert normalize(texts[0]) is kept[texts[0]]  # used: now the most recent
+    newcomer = "刷单返利"
+    normalize(newcomer), normalize(newcomer)  # admitted: the least recently used goes
+    assert normalize(texts[0]) is kept[texts[0]] and normalize(texts[2]) is kept[texts[2]]
+    assert normalize(texts[1]) is not kept[texts[1]]  # (and it comes back in, seen before)
+    module.clear_cache()
 
 
 def test_explicit_index_constructor_still_works():
@@ -221,9 +246,8 @@ def test_speed_report_on_corpus():
     """Not a benchmark (machines are noisy): prints microseconds per call, without the cache of repeated
     texts, and fails only when something became catastrophically slow."""
     from workers.core.handles import extract_handles
-    from workers.core.normalize import _normalize_cached
+    from workers.core.normalize import _normalized as uncached
 
-    uncached = _normalize_cached.__wrapped__
     texts = corpus_texts()
     normalize_runs, handles_runs = [], []
     for _ in range(5):

@@ -32,6 +32,7 @@ COMPILED = (
     "workers/core/memory_store.py",
     "workers/core/normalize.py",
     "workers/core/policy.py",
+    "workers/core/recurring.py",
     "workers/core/scoring.py",
     "workers/core/signals.py",
     "workers/core/zset.py",

@@ -23,14 +23,14 @@ and walked back, then the character stage is mapped back from the positions of t
 mapping changes the length. A reference pass in the tests recomputes text and
 offsets independently, rebuilding per-character offset lists at every step; both agree on the corpus and on
 disguised texts.
-Short texts are cached (chat traffic repeats itself).
+Short texts seen twice are cached (chat traffic repeats itself).
 """
 from __future__ import annotations
 
-import functools
 import re
 from typing import Callable
 
+from workers.core.recurring import RecurringCache
 from workers.core.text import charmap, offsets, rules, t2s
 
 __all__ = ["Normalized", "normalize"]
@@ -254,19 +254,29 @@ class Normalized:
 
 
 def normalize(text: str) -> Normalized:
-    if len(text) <= _CACHE_MAX_CHARS:
-        return _normalize_cached(text)
-    out, log = _run(text)
-    return Normalized(text, out, log=log)
+    """The normalized text; a short text seen before may come from the cache (`_CACHE`)."""
+    if len(text) > _CACHE_MAX_CHARS:
+        return _normalized(text)
+    got = _CACHE.get(text)
+    if got is None:
+        got = _normalized(text)
+        _CACHE.offer(text, got)
+    return got
 
 
-# Chat traffic repeats itself (campaigns paste the same text, people write "好的"): short texts are
-# normalized once. A `Normalized` is immutable; its lazily computed offsets are the same for every caller.
+# Chat traffic repeats itself (campaigns paste the same text, people write "好的"): short texts seen twice
+# are normalized once (workers/core/recurring.py: a text seen once costs no entry). A `Normalized` is
+# immutable; its lazily computed offsets are the same for every caller.
 _CACHE_MAX_CHARS = 256
+_CACHE: RecurringCache[Normalized] = RecurringCache(4096)
 
 
-@functools.lru_cache(maxsize=4096)
-def _normalize_cached(text: str) -> Normalized:
+def clear_cache() -> None:
+    """Forget every text seen (the state of a fresh process)."""
+    _CACHE.clear()
+
+
+def _normalized(text: str) -> Normalized:
     out, log = _run(text)
     return Normalized(text, out, log=log)
 

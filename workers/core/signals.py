@@ -23,13 +23,13 @@ readings from both.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Protocol, Sequence
 
 from workers.core.findings import Finding
 from workers.core.fingerprint import NONE16, content_digest, digest16, minhash_bands_joined, skeleton_joined
 from workers.core.handles import Handle
 from workers.core.policy import Policy, RateLimit, RepeatLimit
+from workers.core.recurring import RecurringCache
 
 NAME = "counters"
 SURFACE_CODE = {"moments": "m", "group": "g", "direct": "d"}
@@ -120,10 +120,26 @@ def observation(event, analysis, policy: Policy) -> Observation:
     )
 
 
-@lru_cache(maxsize=8192)
 def _bands(joined: str, shingle: int, min_shingles: int, bands: int, rows: int) -> tuple[str, ...]:
-    """Campaign copies share their skeleton (that is what it is for): their bands are computed once."""
-    return minhash_bands_joined(joined, shingle, min_shingles, bands, rows)
+    """Campaign copies share their skeleton (that is what it is for): their bands are computed once (a skeleton
+    seen twice is kept: workers/core/recurring.py), per campaign setting."""
+    params = (shingle, min_shingles, bands, rows)
+    cache = _BANDS.get(params)
+    if cache is None:
+        cache = _BANDS[params] = RecurringCache(8192)
+    got = cache.get(joined)
+    if got is None:
+        got = minhash_bands_joined(joined, shingle, min_shingles, bands, rows)
+        cache.offer(joined, got)
+    return got
+
+
+_BANDS: dict[tuple[int, int, int, int], RecurringCache[tuple[str, ...]]] = {}
+
+
+def clear_cache() -> None:
+    """Forget every skeleton seen (the state of a fresh process)."""
+    _BANDS.clear()
 
 
 # --- keys and members (the same in both stores; Redis adds the deployment prefix) ---
