@@ -27,7 +27,7 @@ from workers.core.scoring import label_scores
 from workers.core.text_model import TextModel
 
 
-class MessageEvent(Protocol):
+class EventFields(Protocol):
     """What the engine reads of an event: schemas.models.MessageEvent's fields (the codec decodes records into its
     twin, workers.adapters.codec.Event; tests often pass the pydantic model itself)."""
 
@@ -108,7 +108,7 @@ class Engine:
             if not triggers and not hits and not getattr(d, "topical", False)
         )
 
-    def analyze(self, event: MessageEvent) -> Analysis:
+    def analyze(self, event: EventFields) -> Analysis:
         # Over-long text is truncated for detection, never dropped.
         text = event.text[: self.policy.max_text_chars]
         norm = normalize(text)
@@ -120,7 +120,7 @@ class Engine:
                 return Analysis(norm, handles, (), True)
         return self._with_rules(event, norm, handles, predicted)
 
-    def _with_rules(self, event: MessageEvent, norm: Normalized, handles: tuple[Handle, ...],
+    def _with_rules(self, event: EventFields, norm: Normalized, handles: tuple[Handle, ...],
                     predicted: list[Finding]) -> Analysis:
         """The rule detectors' findings, then the model's (`predicted`), then the model's context cues."""
         # `_value_`: the member's value as a plain attribute (`.value` is a property: 0.12 us a read)
@@ -145,7 +145,7 @@ class Engine:
 
     def decide(
         self,
-        event: MessageEvent,
+        event: EventFields,
         analysis: Analysis,
         extra: Sequence[Finding] = (),
         degraded: bool = False,
@@ -170,5 +170,5 @@ class Engine:
             reasons = tuple(f for f in findings if f.label is None or f.label in labels)
         return Decision(event.event_id, action, labels, score, reasons, policy.version, degraded, scores)
 
-    def decide_text_only(self, event: MessageEvent) -> Decision:
+    def decide_text_only(self, event: EventFields) -> Decision:
         return self.decide(event, self.analyze(event))
