@@ -2,8 +2,14 @@
 label-less negative findings damp every label; behavior.* counter findings are topic findings."""
 from __future__ import annotations
 
+import math
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from workers.core.findings import Finding
-from workers.core.scoring import SUPPORT_CAP, SUPPORT_RATIO, label_scores
+from workers.core.scoring import SUPPORT_CAP, SUPPORT_RATIO, label_scores, round4
 
 L = "recruitment_scam.paid_posting"
 
@@ -85,3 +91,36 @@ def test_a_label_only_the_model_found_needs_the_alone_bar_and_one_the_rules_back
     assert label_scores([m(L, 0.8), f(None, -0.1)], 0.75, 0.58) == {}
     # 0 (the default) adds no bar
     assert label_scores([m(L, 0.76)], 0.75) == {L: 0.57}
+
+
+# --- round4: round(x, 4), the same float -------------------------------------------------------------------
+
+def _same(a: float, b: float) -> bool:
+    return (a != a and b != b) or (a == b and math.copysign(1.0, a) == math.copysign(1.0, b))
+
+
+def test_round4_gives_round_on_a_million_scores():
+    rng = random.Random(20261130)
+    for _ in range(1_000_000):
+        x = rng.random() * rng.choice((1.0, 1.0, 2.0, 1e-3))
+        assert _same(round4(x), round(x, 4)), x
+
+
+def test_round4_gives_round_at_and_around_every_half_way_point():
+    """The half-way points k + 0.5 (in units of 1e-4) and the floats next to them, where a shortcut would err."""
+    for k in range(-10_001, 10_001):
+        x = (k + 0.5) / 10000.0
+        for y in (x, math.nextafter(x, math.inf), math.nextafter(x, -math.inf),
+                  math.nextafter(math.nextafter(x, math.inf), math.inf), k / 10000.0):
+            assert _same(round4(y), round(y, 4)), y
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True))
+@settings(max_examples=3000, deadline=None)
+def test_round4_gives_round_on_any_float(x):
+    assert _same(round4(x), round(x, 4))
+
+
+def test_round4_keeps_the_sign_of_zero():
+    assert math.copysign(1.0, round4(-0.00001)) == -1.0 and math.copysign(1.0, round(-0.00001, 4)) == -1.0
+    assert math.copysign(1.0, round4(0.00001)) == 1.0

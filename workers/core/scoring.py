@@ -19,6 +19,7 @@ Counter labels (`behavior.*`) are scored by the rules alone.
 """
 from __future__ import annotations
 
+import math
 from typing import Iterable
 
 from workers.core.findings import Finding
@@ -29,6 +30,22 @@ SUPPORT_RATIO = 0.8  # ... nor add more than the topic evidence itself
 
 MODEL_DETECTOR = "text_model"  # workers.core.text_model.DETECTOR (not imported: it pulls in numpy)
 BEHAVIOR = "behavior."
+
+
+def round4(x: float) -> float:
+    """`round(x, 4)`, the same float, in a tenth of its time: Python rounds through the decimal digits of x
+    (0.23 us a call). x * 10000 is within 1e-12 of its exact value (x below 1e4), so unless it lies within
+    1e-7 of a half-way point its nearest integer k is the exact value's, and k / 10000 (a correctly rounded
+    division) is the float nearest to k / 10^4, which is what `round` returns. Near a half-way point, and for
+    anything else (large, infinite or NaN), `round` itself."""
+    y = x * 10000.0
+    if -1e8 < y < 1e8:
+        low = math.floor(y)
+        frac = y - low
+        if abs(frac - 0.5) > 1e-7:
+            k = low + 1.0 if frac > 0.5 else low
+            return k / 10000.0 if k != 0.0 else math.copysign(0.0, x)
+    return round(x, 4)
 
 
 def label_scores(
@@ -56,7 +73,7 @@ def label_scores(
             topic = weight + negative.get(label, 0.0)
             if topic > 0:
                 raised = min(1.0, topic + min(support, SUPPORT_RATIO * topic))
-                scores[label] = round(max(0.0, raised + damp), 4)
+                scores[label] = round4(max(0.0, raised + damp))
         return scores
     rules_share = 1.0 - model_share
     for label in set(positive) | set(model):
@@ -65,12 +82,12 @@ def label_scores(
             topic = weight + negative.get(label, 0.0)
             if topic > 0:
                 raised = min(1.0, topic + min(support, SUPPORT_RATIO * topic))
-                scores[label] = round(max(0.0, raised + damp), 4)
+                scores[label] = round4(max(0.0, raised + damp))
             continue
         raised = min(1.0, weight + min(support, SUPPORT_RATIO * weight)) if weight > 0 else 0.0
         blended = model_share * model.get(label, 0.0) + rules_share * raised
         # context (warning, news, question; family for verification) lowers the blend as it lowers the rules
-        score = round(min(1.0, max(0.0, blended + damp + negative.get(label, 0.0))), 4)
+        score = round4(min(1.0, max(0.0, blended + damp + negative.get(label, 0.0))))
         if weight > 0 or score >= model_alone_min:
             scores[label] = score
     return scores
