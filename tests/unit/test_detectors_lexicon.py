@@ -6,6 +6,8 @@ import re
 import time
 from datetime import datetime, timezone
 
+import pytest
+
 from workers.core.detectors import DETECTORS, Context
 from workers.core.detectors.base import Lexicon, _leading, near, split_alternatives
 from workers.core.handles import extract_handles
@@ -23,6 +25,20 @@ def test_split_and_expand_alternatives():
     assert _leading("(?:a|b)?c") == [("a", "c"), ("b", "c"), ("c", "")]
     assert _leading(r"\d{1,2}楼")[0] == ("0", r"\d{0,1}楼")
     assert _leading("[¥$] ?1") == [("¥", " ?1"), ("$", " ?1")]
+
+
+def test_alternatives_given_as_a_sequence_are_split_too():
+    """A class given as a sequence of `|`-separated patterns means every alternative of each, on its own: the
+    second alternative of "(?:pay|buy) fee|deposit \\d" is a deposit with a number, not "p" or "b" before it."""
+    lex = Lexicon({"fee": ("(?:pay|buy) fee|deposit \\d", "押金")})
+    assert lex.scan("a deposit 5 now")["fee"] == [(2, 11)]
+    assert lex.scan("we pay fee, 押金")["fee"] == [(3, 10), (12, 14)]
+    assert "fee" not in lex.scan("pdeposit 5")
+
+
+def test_an_unsplit_alternative_is_refused():
+    with pytest.raises(ValueError, match="unsplit"):
+        _leading("(?:pay|buy) fee|deposit")
 
 
 def test_scan_finds_words_patterns_and_guards():

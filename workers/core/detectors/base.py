@@ -162,6 +162,8 @@ def _leading(alt: str) -> list[tuple[str, str]]:
         raise ValueError("empty alternative")
     if alt.startswith("\\b"):
         return _leading(alt[2:])
+    if len(split_alternatives(alt)) > 1:  # a "|" at the top: one alternative each (else the first group's
+        raise ValueError(f"unsplit alternatives in lexicon pattern: {alt!r}")  # rest would hold the others)
     if alt.startswith("(?:"):
         end = _group_end(alt, 0)
         head, rest = alt[:end], alt[end:]
@@ -225,7 +227,7 @@ class Lexicon:
         self.words: dict[str, tuple[str, ...]] = {}  # literal alternatives -> their classes
         self.patterns: dict[str, list[tuple[str, re.Pattern[str]]]] = {}  # first character -> [(class, pattern)]
         for cls, spec in classes.items():
-            alts = split_alternatives(spec) if isinstance(spec, str) else list(spec)
+            alts = [alt for part in ((spec,) if isinstance(spec, str) else spec) for alt in split_alternatives(part)]
             for alt in alts:
                 for first, rest in _leading(alt):
                     if not (_META & set(rest)):
