@@ -124,3 +124,48 @@ def test_round4_gives_round_on_any_float(x):
 def test_round4_keeps_the_sign_of_zero():
     assert math.copysign(1.0, round4(-0.00001)) == -1.0 and math.copysign(1.0, round(-0.00001, 4)) == -1.0
     assert math.copysign(1.0, round4(0.00001)) == 1.0
+
+
+def _reference_label_scores(findings, model_share=0.0, model_alone_min=0.0):
+    """label_scores as first written, with the builtins (the compiled one writes min and max out)."""
+    positive, negative, model, support, damp = {}, {}, {}, 0.0, 0.0
+    for f in findings:
+        if f.detector == "text_model":
+            model[f.label] = f.weight
+        elif f.label is not None:
+            side = positive if f.weight > 0 else negative
+            side[f.label] = side.get(f.label, 0.0) + f.weight
+        elif f.weight >= 0:
+            support += f.weight
+        else:
+            damp += f.weight
+    support = min(support, SUPPORT_CAP)
+    scores = {}
+    for label in set(positive) | set(model):
+        weight = positive.get(label, 0.0)
+        if model_share <= 0 or label.startswith("behavior."):
+            if label not in positive:
+                continue
+            topic = weight + negative.get(label, 0.0)
+            if topic > 0:
+                scores[label] = round(max(0.0, min(1.0, topic + min(support, SUPPORT_RATIO * topic)) + damp), 4)
+            continue
+        raised = min(1.0, weight + min(support, SUPPORT_RATIO * weight)) if weight > 0 else 0.0
+        blended = model_share * model.get(label, 0.0) + (1.0 - model_share) * raised
+        score = round(min(1.0, max(0.0, blended + damp + negative.get(label, 0.0))), 4)
+        if weight > 0 or score >= model_alone_min:
+            scores[label] = score
+    return scores
+
+
+def test_label_scores_equal_the_reference_on_random_findings():
+    rng = random.Random(7)
+    labels = ["recruitment_scam.paid_posting", "marketing_spam.fraud_drainage", "behavior.burst", None]
+    weights = [0.0, -0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.45, 0.55, 0.7, 1.0, -0.1, -0.25, -0.3, -0.6, -0.9]
+    for _ in range(20_000):
+        findings = [Finding("text_model" if rng.random() < 0.2 else "t", "r", rng.choice(labels), rng.choice(weights))
+                    for _ in range(rng.randint(0, 9))]
+        findings = [f for f in findings if not (f.detector == "text_model" and f.label is None)]
+        share, alone = rng.choice([(0.0, 0.0), (0.75, 0.65), (0.5, 0.0)])
+        got, want = label_scores(findings, share, alone), _reference_label_scores(findings, share, alone)
+        assert got == want and all(_same(got[k], want[k]) for k in want), (findings, share)

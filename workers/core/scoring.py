@@ -57,37 +57,70 @@ def label_scores(
     support = 0.0
     damp = 0.0
     for f in findings:
+        label = f.label
+        weight = f.weight
         if f.detector == MODEL_DETECTOR:
-            model[f.label] = f.weight  # type: ignore[index]
-        elif f.label is not None:
-            side = positive if f.weight > 0 else negative
-            side[f.label] = side.get(f.label, 0.0) + f.weight
-        elif f.weight >= 0:
-            support += f.weight
+            model[label] = weight  # type: ignore[index]
+        elif label is not None:
+            if weight > 0:
+                positive[label] = positive.get(label, 0.0) + weight
+            else:
+                negative[label] = negative.get(label, 0.0) + weight
+        elif weight >= 0:
+            support += weight
         else:
-            damp += f.weight
-    support = min(support, SUPPORT_CAP)
-    scores = {}
+            damp += weight
+    if support > SUPPORT_CAP:
+        support = SUPPORT_CAP
+    scores: dict[str, float] = {}
     if model_share <= 0:
         for label, weight in positive.items():
             topic = weight + negative.get(label, 0.0)
             if topic > 0:
-                raised = min(1.0, topic + min(support, SUPPORT_RATIO * topic))
-                scores[label] = round4(max(0.0, raised + damp))
+                scores[label] = _rules_score(topic, support, damp)
         return scores
     rules_share = 1.0 - model_share
-    for label in set(positive) | set(model):
-        weight = positive.get(label, 0.0)
-        if label.startswith(BEHAVIOR):  # counters: rules alone
-            topic = weight + negative.get(label, 0.0)
-            if topic > 0:
-                raised = min(1.0, topic + min(support, SUPPORT_RATIO * topic))
-                scores[label] = round4(max(0.0, raised + damp))
-            continue
-        raised = min(1.0, weight + min(support, SUPPORT_RATIO * weight)) if weight > 0 else 0.0
-        blended = model_share * model.get(label, 0.0) + rules_share * raised
-        # context (warning, news, question; family for verification) lowers the blend as it lowers the rules
-        score = round4(min(1.0, max(0.0, blended + damp + negative.get(label, 0.0))))
-        if weight > 0 or score >= model_alone_min:
-            scores[label] = score
+    # every label with a positive finding or a model score, each once (min and max written out below: the
+    # builtins box their floats in the compiled core)
+    for label, weight in positive.items():
+        _blend(scores, label, weight, negative, model, support, damp, model_share, rules_share, model_alone_min)
+    for label in model:
+        if label not in positive:
+            _blend(scores, label, 0.0, negative, model, support, damp, model_share, rules_share, model_alone_min)
     return scores
+
+
+def _rules_score(topic: float, support: float, damp: float) -> float:
+    """min(1, topic + min(support, SUPPORT_RATIO * topic)) + damp, at least 0, rounded: the rules' score."""
+    cap = SUPPORT_RATIO * topic
+    raised = topic + (support if support < cap else cap)
+    if raised > 1.0:
+        raised = 1.0
+    raised += damp
+    return round4(raised if raised > 0.0 else 0.0)
+
+
+def _blend(scores: dict[str, float], label: str, weight: float, negative: dict[str, float], model: dict[str, float],
+           support: float, damp: float, model_share: float, rules_share: float, model_alone_min: float) -> None:
+    """The score of one label with the model on (see the module's docstring), into `scores` when it counts."""
+    if label.startswith(BEHAVIOR):  # counters: rules alone
+        topic = weight + negative.get(label, 0.0)
+        if topic > 0:
+            scores[label] = _rules_score(topic, support, damp)
+        return
+    raised = 0.0
+    if weight > 0:
+        cap = SUPPORT_RATIO * weight
+        raised = weight + (support if support < cap else cap)
+        if raised > 1.0:
+            raised = 1.0
+    blended = model_share * model.get(label, 0.0) + rules_share * raised
+    # context (warning, news, question; family for verification) lowers the blend as it lowers the rules
+    score = blended + damp + negative.get(label, 0.0)
+    if not score > 0.0:  # as max(0.0, score): -0.0 becomes 0.0 too
+        score = 0.0
+    if score > 1.0:
+        score = 1.0
+    score = round4(score)
+    if weight > 0 or score >= model_alone_min:
+        scores[label] = score
