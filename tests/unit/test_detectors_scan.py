@@ -16,7 +16,7 @@ from schemas.models import MessageEvent
 from workers.core.detectors import DETECTORS, Context
 from workers.core.detectors import base
 from workers.core.detectors.matcher import ASCII_ALNUM
-from workers.core.detectors.patterns import literal_starts, required_literals
+from workers.core.detectors.patterns import follow_chars, literal_starts, required_literals
 from workers.core.engine import Engine
 from workers.core.normalize import normalize
 from workers.core.policy import load_policy
@@ -150,7 +150,18 @@ def test_required_literals():
     assert required_literals("post") is None
 
 
-def test_every_match_begins_with_a_literal_start_and_contains_a_required_literal():
+def test_follow_chars():
+    assert follow_chars("一(?:[一二]{0,5}(?:元|块)? ?(?:/|每)单)") == " /一二元块每"
+    assert follow_chars(r"1(?:\d{1,5}返)") == "0123456789"
+    assert follow_chars(r"a(?:b\b)") == "b"  # zero-width elements are passed over
+    assert follow_chars("家(?:人(?!们))") == "人"
+    assert follow_chars("x(?:(?!y)[a-c]|d{0,0}e)") == "abce"  # a repetition of at most 0 matches nothing
+    assert follow_chars("a(?:b?)") is None  # the match may end after the first character
+    assert follow_chars("x(?:.a)") is None and follow_chars("x(?:[^a]b)") is None  # any character may come
+    assert follow_chars(r"(?:a|b)c") is None  # the first element is not a literal
+
+
+def test_every_match_begins_with_a_literal_start_and_holds_its_required_literal_and_second_character():
     texts = [normalize(e["text"]).text for e in dev_events()]
     sources = {pat.pattern: first for lex in base._REGISTRY for first, pats in lex.patterns.items() for _, pat in pats}
     for source, first in sources.items():
@@ -159,6 +170,7 @@ def test_every_match_begins_with_a_literal_start_and_contains_a_required_literal
         pat = re.compile(f"(?=({source}))", re.ASCII)
         starts = tuple(literal_starts(source))
         required = required_literals(source)
+        follow = follow_chars(source)
         for text in texts:
             if first not in text:
                 continue
@@ -166,6 +178,8 @@ def test_every_match_begins_with_a_literal_start_and_contains_a_required_literal
                 assert m.group(1).startswith(starts), (source, m.group(1))
                 if required is not None:
                     assert any(r in m.group(1) for r in required), (source, m.group(1))
+                if follow is not None:  # the scan runs the pattern only where its second character is one of these
+                    assert m.group(1)[1:2] in tuple(follow), (source, m.group(1))
 
 
 # --- the engine skips detectors with nothing to say -------------------------------------------------------

@@ -5,8 +5,10 @@ A lexicon alternative is either a word (a literal: the automaton alone finds it)
 an amount, a gap between two keywords): the automaton finds its literal starts (`patterns.literal_starts`) and
 `re` runs only there, anchored. A pattern whose starts are common (a digit, "一", "你") runs only when the
 automaton also found, anywhere in the text, one of the literals its matches must contain
-(`patterns.required_literals`): "%" for a percentage, a fee word for a fee. Alternatives starting with an ASCII
-letter or digit count only at the start of a word (the character before is no ASCII letter or digit).
+(`patterns.required_literals`): "%" for a percentage, a fee word for a fee. And a pattern runs only where the
+character after its start can come second in one of its matches (`patterns.follow_chars`: "一个月" starts no
+amount of money). Alternatives starting with an ASCII letter or digit count only at the start of a word (the
+character before is no ASCII letter or digit).
 
 Two phases share the pass: the trigger classes of the topic lexicons are taken at once; the keys of all other
 classes are kept, and their patterns run, only when a detector asks for them (after a trigger was found).
@@ -35,7 +37,7 @@ from typing import Any, Protocol, Sequence
 
 import ahocorasick
 
-from workers.core.detectors.patterns import literal_starts, required_literals
+from workers.core.detectors.patterns import follow_chars, literal_starts, required_literals
 
 try:  # the pass in C (workers/core/text/_keyscan.c, built by ops/setup): the same records as the loop below;
     # and the choice of spans from the records (`collect_records`)
@@ -68,11 +70,13 @@ Record = tuple[int, int, int, int, int]  # (rank, start, order at a position, sl
 class Group:
     """Patterns that start with one key, tried at once: `suffixes[j]` is the alternation of the patterns j, j+1,
     ...; its `lastindex` tells which one matched first, the ones after it are tried next. They run when one of
-    the required literals of `gate` (bits) is in the text, or always (`gate` 0)."""
+    the required literals of `gate` (bits) is in the text, or always (`gate` 0); and at p only when text[p + 1]
+    is one of `follow` (the characters that can come second in a match of one of them; None: any)."""
 
     suffixes: tuple[re.Pattern[str], ...]
     members: tuple[tuple[int, tuple[int, ...]], ...]  # (order at a position, slots) of each pattern
     gate: int
+    follow: str | None
 
     def run(self, m: re.Match[str], text: str, p: int, rank: int, records: list[Record]) -> None:
         """Records of the patterns matching at p, `m` the match of `suffixes[0]` there."""
@@ -145,9 +149,11 @@ def _phase_parts(lexicons: Sequence[LexiconLike], triggers: bool, slot_ids: dict
             group = groups.get(tuple(members))
             if group is None:  # keys starting the same patterns share their groups
                 sources = [f"({source})" for source, _, _, _ in members]
+                follows = [follow_chars(source) for source, _, _, _ in members]
                 group = groups[tuple(members)] = Group(
                     tuple(re.compile("|".join(sources[j:]), re.ASCII) for j in range(len(sources))),
-                    tuple((order, ids) for _, order, ids, _ in members), gate)
+                    tuple((order, ids) for _, order, ids, _ in members), gate,
+                    None if None in follows else "".join(sorted(set("".join(f for f in follows if f)))))
             key_groups.append(group)
         parts[key] = (_ASCII_RANK if key[0] in ASCII_ALNUM else rank[key[0]], (1 << 20) - len(key), tuple(ids),
                       tuple(key_groups) or None)
@@ -258,9 +264,13 @@ def scan_second(scanner: Scanner, text: str, later: Any, results: dict[int, dict
 
 
 def _run(pending: Pending, text: str, required: int, records: list[Record]) -> None:
+    n = len(text)
     for p, rank, groups in pending:
         for group in groups:
             if not group.gate or group.gate & required:
+                follow = group.follow
+                if follow is not None and (p + 1 >= n or text[p + 1] not in follow):
+                    continue
                 m = group.suffixes[0].match(text, p)
                 if m is not None:
                     group.run(m, text, p, rank, records)

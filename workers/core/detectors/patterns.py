@@ -4,7 +4,9 @@ parser, so escapes, classes and groups mean exactly what `re` makes of them):
 - `literal_starts`: literal strings one of which every match begins with (the automaton finds them; the
   pattern runs only there, anchored);
 - `required_literals`: literal strings one of which every match contains further on (a pattern whose starts
-  are common, a digit or "一", runs only when the automaton also found one of these in the text).
+  are common, a digit or "一", runs only when the automaton also found one of these in the text);
+- `follow_chars`: the characters that can come second in a match (a pattern runs only where one does: most
+  "一" in a text are not followed by a numeral or a unit).
 """
 from __future__ import annotations
 
@@ -63,6 +65,76 @@ def literal_starts(pattern: str) -> list[str]:
         raise ValueError(f"pattern does not start with a literal: {pattern!r}")
     # a start that another start begins with is enough
     return sorted(s for s in found if not any(s != t and s.startswith(t) for t in found))
+
+
+_MAX_FOLLOW = 4096  # characters of a follow set (a wider class gives no set)
+
+
+def follow_chars(pattern: str) -> str | None:
+    """The characters, sorted, one of which every match of `pattern` has right after its first character (a
+    literal); None when that is not known (any character may come, or the match may end there). Zero-width
+    elements (word boundaries, lookarounds) are passed over, so the set may be larger than needed, never
+    smaller."""
+    items = _parse(pattern)
+    if not items or items[0][0] is not sre.LITERAL:
+        return None
+    chars, nullable = _first_chars(items[1:])
+    return None if chars is None or nullable else "".join(sorted(chars))
+
+
+def _first_chars(items: list) -> tuple[set[str] | None, bool]:
+    """(the characters a match of `items` can begin with, or None for any; whether it can match nothing)."""
+    out: set[str] = set()
+    for op, av in items:
+        if op is sre.LITERAL:
+            out.add(chr(av))
+            return out, False
+        if op is sre.IN:
+            chars = _class_set(av)
+            if chars is None:
+                return None, False
+            return out | chars, False
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            continue  # zero width: what follows begins the match
+        if op is sre.SUBPATTERN:
+            if av[1] or av[2]:  # inline flags ("(?i:...)"): not worth following
+                return None, False
+            alternatives = [list(av[3])]
+        elif op is sre.ATOMIC_GROUP:
+            alternatives = [list(av)]
+        elif op is sre.BRANCH:
+            alternatives = [list(alt) for alt in av[1]]
+        elif op in _REPEATS:
+            alternatives = [list(av[2])] if av[1] else []  # a repetition of at most 0 matches nothing
+        else:
+            return None, False  # any character, a negated literal, a category, a back reference
+        nullable = not alternatives or (op in _REPEATS and av[0] == 0)
+        for alt in alternatives:
+            chars, empty = _first_chars(alt)
+            if chars is None:
+                return None, False
+            out |= chars
+            nullable = nullable or empty
+        if len(out) > _MAX_FOLLOW:
+            return None, False
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _class_set(items: list) -> set[str] | None:
+    """The characters of a parsed class that is not negated and not too wide (\\d as ASCII digits)."""
+    chars: set[str] = set()
+    for op, av in items:
+        if op is sre.LITERAL:
+            chars.add(chr(av))
+        elif op is sre.RANGE and av[1] - av[0] < _MAX_FOLLOW:
+            chars.update(chr(c) for c in range(av[0], av[1] + 1))
+        elif op is sre.CATEGORY and av is sre.CATEGORY_DIGIT:
+            chars.update(_DIGITS)  # re.ASCII
+        else:
+            return None
+    return chars
 
 
 def required_literals(pattern: str) -> tuple[str, ...] | None:

@@ -9,8 +9,8 @@
  *   the second phase's patterns, then its records collected into results; once.
  *
  * A pattern runs through its compiled pattern's own `match` (re), called from here: the matches are those of
- * matcher._run to the record. The groups of patterns (matcher.Group: suffixes, members, gate) are read once, on
- * the first call of first(); the Automaton needs its `slots` (the Scanner's) for it.
+ * matcher._run to the record. The groups of patterns (matcher.Group: suffixes, members, gate, follow) are read
+ * once, on the first call of first(); the Automaton needs its `slots` (the Scanner's) for it.
  */
 #ifndef MODWORKER_KEYSCAN_RUN_H
 #define MODWORKER_KEYSCAN_RUN_H
@@ -23,6 +23,8 @@ typedef struct CGroup {     /* a matcher.Group */
     long long *order;       /* each pattern's order at a position */
     Py_ssize_t *slot0, *nslots; /* each pattern's slots: Automaton.gslots[slot0 .. slot0 + nslots) */
     unsigned long long gate;
+    Py_UCS4 *follow;        /* the characters that may come second in a match, ascending; NULL: any */
+    Py_ssize_t nfollow;
 } CGroup;
 
 static void groups_free(Automaton *a) {
@@ -30,6 +32,7 @@ static void groups_free(Automaton *a) {
         CGroup *c = &a->groups[g];
         for (Py_ssize_t j = 0; c->match && j < c->npat; j++) Py_XDECREF(c->match[j]);
         PyMem_Free(c->match), PyMem_Free(c->order), PyMem_Free(c->slot0), PyMem_Free(c->nslots);
+        PyMem_Free(c->follow);
     }
     PyMem_Free(a->groups), PyMem_Free(a->grefs), PyMem_Free(a->gslots);
     a->groups = NULL, a->grefs = NULL, a->gslots = NULL, a->ngroups = 0, a->prepared = 0;
@@ -40,6 +43,11 @@ static int groups_traverse(Automaton *a, visitproc visit, void *arg) {
     for (Py_ssize_t g = 0; a->groups && g < a->ngroups; g++)
         for (Py_ssize_t j = 0; a->groups[g].match && j < a->groups[g].npat; j++) Py_VISIT(a->groups[g].match[j]);
     return 0;
+}
+
+static int ucs4_cmp(const void *x, const void *y) {
+    Py_UCS4 a = *(const Py_UCS4 *)x, b = *(const Py_UCS4 *)y;
+    return (a > b) - (a < b);
 }
 
 /* An attribute of a group that must be a tuple (new reference), or NULL with the error set. */
@@ -60,7 +68,12 @@ static int compile_group(Automaton *a, PyObject *group, Py_ssize_t *nslots, Py_s
     long long gate;
     PyObject *suffixes = tuple_attr(group, "suffixes"), *members = suffixes ? tuple_attr(group, "members") : NULL;
     PyObject *gate_obj = members ? PyObject_GetAttrString(group, "gate") : NULL;
-    if (!gate_obj || get_int(gate_obj, 0, INT64_MAX, &gate, a->ngroups, "a group's gate") < 0) goto done;
+    PyObject *follow = gate_obj ? PyObject_GetAttrString(group, "follow") : NULL;
+    if (!follow || get_int(gate_obj, 0, INT64_MAX, &gate, a->ngroups, "a group's gate") < 0) goto done;
+    if (follow != Py_None && !PyUnicode_Check(follow)) {
+        PyErr_SetString(PyExc_TypeError, "a group's follow must be a str or None");
+        goto done;
+    }
     Py_ssize_t n = PyTuple_GET_SIZE(suffixes);
     if (n == 0 || PyTuple_GET_SIZE(members) != n) {
         PyErr_SetString(PyExc_ValueError, "a group needs as many members as suffixes, and one at least");
@@ -68,6 +81,11 @@ static int compile_group(Automaton *a, PyObject *group, Py_ssize_t *nslots, Py_s
     }
     a->ngroups++;  /* from here on groups_free frees it */
     c->npat = n, c->gate = (unsigned long long)gate;
+    if (follow != Py_None) {  /* sorted here, whatever order it came in (the lookup bisects) */
+        if (!(c->follow = PyUnicode_AsUCS4Copy(follow))) goto done;
+        c->nfollow = PyUnicode_GET_LENGTH(follow);
+        qsort(c->follow, (size_t)c->nfollow, sizeof(Py_UCS4), ucs4_cmp);
+    }
     c->match = PyMem_Calloc((size_t)n, sizeof(PyObject *));
     c->order = PyMem_Calloc((size_t)n, sizeof(long long));
     c->slot0 = PyMem_Calloc((size_t)n, sizeof(Py_ssize_t));
@@ -92,7 +110,7 @@ static int compile_group(Automaton *a, PyObject *group, Py_ssize_t *nslots, Py_s
     }
     ok = 0;
 done:
-    Py_XDECREF(suffixes), Py_XDECREF(members), Py_XDECREF(gate_obj);
+    Py_XDECREF(suffixes), Py_XDECREF(members), Py_XDECREF(gate_obj), Py_XDECREF(follow);
     return ok;
 }
 
@@ -152,16 +170,33 @@ done:
     return ok;
 }
 
-/* matcher._run: each pending start's groups (whose gate is open: one of its required literals was found), and
- * Group.run for each that matches; their records appended to out. */
+/* Whether c is among the n ascending code points of set. */
+static int among(const Py_UCS4 *set, Py_ssize_t n, Py_UCS4 c) {
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (set[mid] < c) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && set[lo] == c;
+}
+
+/* matcher._run: each pending start's groups (whose gate is open: one of its required literals was found; and
+ * whose `follow` holds the character after the start), and Group.run for each that matches; their records
+ * appended to out. */
 static int run_pending(const Automaton *a, PyObject *text, const Pends *pends, unsigned long long required,
                        Recs *out) {
+    const int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t len = PyUnicode_GET_LENGTH(text);
     for (Py_ssize_t i = 0; i < pends->n; i++) {
         const Pend *q = &pends->v[i];
         PyObject *args[2] = {text, NULL};
         for (int32_t r = 0; r < q->part->ngref; r++) {
             const CGroup *g = &a->groups[a->grefs[q->part->gref0 + r]];
             if (g->gate && !(g->gate & required)) continue;
+            if (g->follow && (q->p + 1 >= len || !among(g->follow, g->nfollow, PyUnicode_READ(kind, data, q->p + 1))))
+                continue;
             if (!args[1] && !(args[1] = PyLong_FromSsize_t(q->p))) return -1;
             PyObject *m = PyObject_Vectorcall(g->match[0], args, 2, NULL);
             for (Py_ssize_t j = 0; m && m != Py_None;) {  /* Group.run */
