@@ -64,6 +64,7 @@ _T2S_CHARS = t2s.native_table("".join(map(chr, _RARE_CODEPOINTS)))
 # (Found by the pattern's identity: hashing a compiled pattern hashes its whole code.)
 _SPELLED = rules.native_spelled()
 _NICKNAME_STARTS = rules.nickname_starts()
+_MAP_SPAN = offsets.native_map_span  # spans mapped back in C when built (workers/core/text/_offsets.c)
 
 
 def _nicknames(text: str) -> tuple[str, list[offsets.Edit]] | None:
@@ -176,24 +177,13 @@ class Normalized:
                 self._chars = charmap.length_changes(self.original)
 
     def _map_span(self, p: int, q: int) -> tuple[int, int]:
-        """`(_map(p, False), _map(q, True) + 1)` for p <= q, in one walk back through the steps."""
-        for text, edits in self._edits:  # type: ignore[union-attr]
-            delta = 0  # output position - input position, before the current edit
-            p_delta = None  # p's delta once p is placed (p <= q: p is placed first)
-            for s, e, r in edits:
-                out_start = s + delta
-                if p_delta is None and p < out_start + len(r):
-                    if p >= out_start:
-                        p = offsets.inside(text, s, e, r, p - out_start, False) + delta
-                    p_delta = delta
-                if q < out_start:
-                    break
-                if q < out_start + len(r):
-                    q = offsets.inside(text, s, e, r, q - out_start, True) + delta
-                    break
-                delta += len(r) - (e - s)
-            p -= delta if p_delta is None else p_delta
-            q -= delta
+        """`(_map(p, False), _map(q, True) + 1)` for p <= q, in one walk back through the steps (in C when
+        built: `offsets.map_span`), then the character stage."""
+        if self._edits:
+            if _MAP_SPAN is not None:
+                p, q = _MAP_SPAN(self._edits, p, q)
+            else:
+                p, q = offsets.map_span(self._edits, p, q)  # type: ignore[arg-type]
         chars = self._chars
         limit = len(self.original)
         if isinstance(chars, tuple):  # an explicit index

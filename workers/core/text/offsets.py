@@ -14,6 +14,35 @@ from typing import Callable
 Edit = tuple[int, int, str]
 Repl = Callable[[re.Match[str]], str] | str
 
+try:  # Normalized._map_span's walk in C (workers/core/text/_offsets.c, built by ops/setup): `map_span` below
+    from workers.core.text._offsets import map_span as native_map_span
+except ImportError:  # not built: the walk in Python
+    native_map_span = None
+
+
+def map_span(steps: list[tuple[str, list[Edit]]], p: int, q: int) -> tuple[int, int]:
+    """Positions p <= q of the last step's output (a span's first and last character) mapped back through the
+    steps (each its input text and its edits, the last step first): p with `inside`'s start side, q with its
+    end side, in one walk over each step's edits. The reference of `_offsets.map_span`."""
+    for text, edits in steps:
+        delta = 0  # output position - input position, before the current edit
+        p_delta = None  # p's delta once p is placed (p <= q: p is placed first)
+        for s, e, r in edits:
+            out_start = s + delta
+            if p_delta is None and p < out_start + len(r):
+                if p >= out_start:
+                    p = inside(text, s, e, r, p - out_start, False) + delta
+                p_delta = delta
+            if q < out_start:
+                break
+            if q < out_start + len(r):
+                q = inside(text, s, e, r, q - out_start, True) + delta
+                break
+            delta += len(r) - (e - s)
+        p -= delta if p_delta is None else p_delta
+        q -= delta
+    return p, q
+
 
 def edits(pattern: re.Pattern[str], fn: Repl, text: str) -> list[Edit]:
     """The edits a rule made on `text` (its replacement functions are pure, so they can be recomputed)."""
