@@ -272,6 +272,7 @@ enum { BEFORE_ANY = 0, BEFORE_WORD_EDGE = 1, BEFORE_ALNUM = 2 };  /* the charact
 enum { AFTER_ANY = 0, AFTER_WORD_EDGE = 1 };                      /* ... and after it */
 
 typedef struct {
+    Py_UCS4 c0, c1;     /* its first two characters (c1 0 for one character): the scan's tests read them here */
     Py_UCS4 *chars;
     Py_ssize_t len;
     int before, after;
@@ -281,6 +282,7 @@ typedef struct {
     PyObject_HEAD
     Variant *variants;          /* sorted by first character */
     Py_ssize_t n;
+    uint64_t first[0x10000 / 64]; /* bit c: a variant starts with c (8 KB: the scan's test stays in the L1 cache) */
     uint8_t group[0x10000];     /* first character (BMP) -> 1 + index of its first variant among the sorted */
 } NicknameStarts;
 
@@ -322,21 +324,30 @@ static PyObject *NicknameStarts_starts(NicknameStarts *self, PyObject *arg)
     }
     Text t = {PyUnicode_KIND(arg), PyUnicode_DATA(arg), PyUnicode_GET_LENGTH(arg), NULL};
     PyObject *out = NULL;
-    for (Py_ssize_t p = 0; p < t.n; p++) {
-        Py_UCS4 c = ch(&t, p);
-        if (c >= 0x10000 || !self->group[c]) continue;
-        for (Py_ssize_t i = self->group[c] - 1; i < self->n && self->variants[i].chars[0] == c; i++) {
-            if (!variant_at(&t, p, &self->variants[i])) continue;
-            if (append_position(&out, p) < 0) return NULL;
-            break;
-        }
+    /* one loop per str kind: the first-character test reads the characters directly */
+#define STARTS_LOOP(TYPE)                                                                                \
+    for (Py_ssize_t p = 0; p < t.n; p++) {                                                               \
+        Py_UCS4 c = ((const TYPE *)t.data)[p];                                                           \
+        if (c >= 0x10000 || !((self->first[c >> 6] >> (c & 63)) & 1)) continue;                          \
+        Py_UCS4 c2 = p + 1 < t.n ? ((const TYPE *)t.data)[p + 1] : 0;                                  \
+        for (Py_ssize_t i = self->group[c] - 1; i < self->n && self->variants[i].c0 == c; i++) {         \
+            const Variant *v = &self->variants[i];                                                       \
+            if (v->len > 1 && v->c1 != c2) continue;  /* most fail on their second character */          \
+            if (!variant_at(&t, p, v)) continue;                                                         \
+            if (append_position(&out, p) < 0) return NULL;                                               \
+            break;                                                                                       \
+        }                                                                                                \
     }
+    if (t.kind == PyUnicode_1BYTE_KIND) STARTS_LOOP(Py_UCS1)
+    else if (t.kind == PyUnicode_2BYTE_KIND) STARTS_LOOP(Py_UCS2)
+    else STARTS_LOOP(Py_UCS4)
+#undef STARTS_LOOP
     return out != NULL ? out : Py_NewRef(Py_None);
 }
 
 static int variant_cmp(const void *a, const void *b)
 {
-    Py_UCS4 x = ((const Variant *)a)->chars[0], y = ((const Variant *)b)->chars[0];
+    Py_UCS4 x = ((const Variant *)a)->c0, y = ((const Variant *)b)->c0;
     return (x > y) - (x < y);
 }
 
@@ -371,11 +382,16 @@ static PyObject *NicknameStarts_new(PyTypeObject *type, PyObject *args, PyObject
         Variant *v = &self->variants[self->n];
         if ((v->chars = PyUnicode_AsUCS4Copy(text)) == NULL) return Py_DECREF(self), NULL;
         v->len = len, v->before = before, v->after = after;
+        v->c0 = v->chars[0], v->c1 = len > 1 ? v->chars[1] : 0;
         self->n++;
     }
     /* stable order is not needed: a position is a candidate when any of its variants is */
     qsort(self->variants, (size_t)self->n, sizeof(Variant), variant_cmp);
-    for (Py_ssize_t i = self->n - 1; i >= 0; i--) self->group[self->variants[i].chars[0]] = (uint8_t)(i + 1);
+    for (Py_ssize_t i = self->n - 1; i >= 0; i--) {
+        Py_UCS4 c = self->variants[i].chars[0];
+        self->group[c] = (uint8_t)(i + 1);
+        self->first[c >> 6] |= 1ULL << (c & 63);
+    }
     return (PyObject *)self;
 }
 
