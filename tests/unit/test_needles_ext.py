@@ -47,3 +47,18 @@ def test_needles_of_shared_starts_and_bad_needles():
             Needles(bad)
     with pytest.raises(TypeError):
         checker.found(b"ab")
+
+
+def test_the_tld_check_equals_in_and_never_hides_a_url():
+    texts = [normalize(orjson.loads(line)["text"]).text
+             for name in ("dev.events.jsonl", "test.events.jsonl")
+             for line in (CORPUS / name).read_bytes().splitlines() if line.strip()]
+    texts += ["see x.com", "a.co.", "1.5 kg", "end. next", "http://x", "a.cn/b", "x.comx", "a.c", ".to", "e.g. this"]
+    hinted = 0
+    for text in texts:
+        assert handles._TLD_HINTS.found(text) == reference(handles._TLD_WORDS, text), text
+        url_hint = handles._URL_HINT.search(text) is not None
+        cheap = bool(handles._hints(text) & handles._URL_SCHEME_HINT) or handles._tld_hint(text)
+        assert cheap or not url_hint, text  # the cheap checks let every text with a URL hint through
+        hinted += url_hint
+    assert hinted > 500

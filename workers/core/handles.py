@@ -103,10 +103,22 @@ _WHATSAPP_HINT: Final = _bit("whatsapp") | _bit("wa.me")
 _TELEGRAM_HINT: Final = _bit("telegram")
 _ME_LINK_HINT: Final = _bit(".me/")
 _AT_HINT: Final = _bit("@")
-_URL_HINT_CHARS: Final = _bit(".") | _bit("://")
+_DOT_HINT: Final = _bit(".")
+_URL_SCHEME_HINT: Final = _bit("://")
+# "." followed by a known TLD: without one, _URL_HINT can only match "://" (most dots end a sentence, in a number
+# or a file name); one pass in C where "." is in the text, instead of _URL_HINT's search at every dot
+_TLD_WORDS: Final = ["." + tld for tld in TLDS.split("|")]
+_TLD_HINTS = Needles(_TLD_WORDS) if Needles is not None else None
 _PLUS_HINT: Final = _bit("+")
 _ONE_HINT: Final = _bit("1")
 _HINTS = Needles(_HINT_WORDS) if Needles is not None else None
+
+
+def _tld_hint(text: str) -> bool:
+    """Whether "." and a known TLD (or the beginning of a longer word) occur together in text."""
+    if _TLD_HINTS is not None:
+        return bool(_TLD_HINTS.found(text))
+    return any(word in text for word in _TLD_WORDS)
 
 
 def _hints(text: str) -> int:
@@ -146,7 +158,7 @@ def extract_handles(norm: Normalized) -> tuple[Handle, ...]:
     if hints & _AT_HINT:
         for m in _MENTION.finditer(text):
             add((m.start(1), m.end(1), "telegram", "telegram:" + m.group(1)))
-    if hints & _URL_HINT_CHARS and _URL_HINT.search(text) is not None:  # cheap checks first
+    if (hints & _URL_SCHEME_HINT or (hints & _DOT_HINT and _tld_hint(text))) and _URL_HINT.search(text) is not None:
         for m in _URL.finditer(text):
             if m.group(1):
                 host, host_end = m.group(1).split(":")[0], m.end(1)
