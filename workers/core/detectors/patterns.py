@@ -90,10 +90,10 @@ def _first_chars(items: list) -> tuple[set[str] | None, bool]:
             out.add(chr(av))
             return out, False
         if op is sre.IN:
-            chars = _class_set(av)
+            chars = class_chars(av, _MAX_FOLLOW)
             if chars is None:
                 return None, False
-            return out | chars, False
+            return out | set(chars), False
         if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
             continue  # zero width: what follows begins the match
         if op is sre.SUBPATTERN:
@@ -120,21 +120,6 @@ def _first_chars(items: list) -> tuple[set[str] | None, bool]:
         if not nullable:
             return out, False
     return out, True
-
-
-def _class_set(items: list) -> set[str] | None:
-    """The characters of a parsed class that is not negated and not too wide (\\d as ASCII digits)."""
-    chars: set[str] = set()
-    for op, av in items:
-        if op is sre.LITERAL:
-            chars.add(chr(av))
-        elif op is sre.RANGE and av[1] - av[0] < _MAX_FOLLOW:
-            chars.update(chr(c) for c in range(av[0], av[1] + 1))
-        elif op is sre.CATEGORY and av is sre.CATEGORY_DIGIT:
-            chars.update(_DIGITS)  # re.ASCII
-        else:
-            return None
-    return chars
 
 
 def required_literals(pattern: str) -> tuple[str, ...] | None:
@@ -206,16 +191,16 @@ def _literal_head(items: list) -> str:
     return head
 
 
-def class_chars(items: list) -> list[str] | None:
-    """The characters of a parsed class, when it is small and not negated."""
+def class_chars(items: list, limit: int = _MAX_CLASS) -> list[str] | None:
+    """The characters of a parsed class, when it has at most `limit` of them and is not negated."""
     chars: list[str] = []
     for op, av in items:
         if op is sre.LITERAL:
             chars.append(chr(av))
-        elif op is sre.RANGE and av[1] - av[0] < _MAX_CLASS:
+        elif op is sre.RANGE and av[1] - av[0] < limit:
             chars.extend(chr(c) for c in range(av[0], av[1] + 1))
         elif op is sre.CATEGORY and av is sre.CATEGORY_DIGIT:
             chars.extend(_DIGITS)  # re.ASCII
         else:
             return None  # negated, a wide range, another category
-    return chars if len(chars) <= _MAX_CLASS else None
+    return chars if len(chars) <= limit else None
