@@ -23,7 +23,8 @@ def steps_of(text: str) -> tuple[nm.Normalized, list]:
 
 
 def test_normalization_maps_spans_in_c():
-    assert nm._MAP_SPAN is map_span is offsets.native_map_span, "workers/core/text/_offsets.c is not built: run ops/setup"
+    assert nm._MAP_SPAN is map_span is offsets.native_map_span, \
+        "workers/core/text/_offsets.c is not built: run ops/setup"
 
 
 def test_c_walk_equals_the_python_walk_on_every_corpus_text():
@@ -47,7 +48,8 @@ def test_c_walk_equals_the_python_walk_on_every_corpus_text():
 
 def test_c_walk_equals_the_python_walk_on_random_rewrites():
     rng = random.Random(3)
-    pieces = ["加", " ", "微", "信", "·", "v", "x", "刷", "单", "。", "a", "b", " ", "-", "wei xin", "扣扣", "1", "①"]
+    pieces = ["加", " ", "微", "信", "·", "v", "x", "刷", "单", "。", "a", "b", " ", "-", "wei xin", "扣扣", "1",
+              "①"]
     for _ in range(3_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
         norm, steps = steps_of(text)
