@@ -28,7 +28,7 @@ Short texts seen twice are cached (chat traffic repeats itself).
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, Final
 
 from workers.core.recurring import RecurringCache
 from workers.core.text import charmap, offsets, rules, t2s
@@ -65,16 +65,30 @@ _T2S_CHARS = t2s.native_table("".join(map(chr, _RARE_CODEPOINTS)))
 _SPELLED = rules.native_spelled()
 _NICKNAME_STARTS = rules.nickname_starts()
 _MAP_SPAN = offsets.native_map_span  # spans mapped back in C when built (workers/core/text/_offsets.c)
+# The rules' patterns and functions the steps hand on, bound here once: the compiled module reads its own final
+# names directly, another module's attributes through a lookup each time (about ten an event)
+_WHITESPACE: Final = rules.WHITESPACE
+_COLLAPSE_WHITESPACE: Final = rules.collapse_whitespace
+_SEPARATORS: Final = rules.SEPARATORS
+_JOIN_SPELLED: Final = rules.join_spelled
+_LEET_PATTERN: Final = rules.LEET
+_DECODE_LEET: Final = rules.decode_leet
+_NICKNAME_PATTERN: Final = rules.NICKNAME_PATTERN
+_CANONICAL_NICKNAME: Final = rules.canonical_nickname
+_CJK_SPACE: Final = rules.CJK_SPACE
+_NUMERALS: Final = rules.NUMERALS
+_NUMERALS_TO_DIGITS: Final = rules.numerals_to_digits
+_CN_SET: Final = rules.CN_SET
 
 
 def _nicknames(text: str) -> tuple[str, list[offsets.Edit]] | None:
     """Nicknames: rules.NICKNAME_PATTERN where C found a variant that may match."""
-    return rules.sub_at(rules.NICKNAME_PATTERN, rules.canonical_nickname, text, _NICKNAME_STARTS.starts(text))
+    return rules.sub_at(_NICKNAME_PATTERN, _CANONICAL_NICKNAME, text, _NICKNAME_STARTS.starts(text))
 
 
 def _leet(text: str) -> tuple[str, list[offsets.Edit]] | None:
     """Leetspeak: rules.LEET where C found a word holding a letter and one of 0 1 3 4 5 7 @ $."""
-    return rules.sub_at(rules.LEET, rules.decode_leet, text, _SPELLED.leet_starts(text))
+    return rules.sub_at(_LEET_PATTERN, _DECODE_LEET, text, _SPELLED.leet_starts(text))
 
 
 def _leet_triggered(text: str) -> bool:
@@ -302,7 +316,7 @@ def _steps(text: str, ascii_only: bool, sub: Sub, rare: frozenset[str] | None = 
     if ascii_only:
         rare = _NO_CHARS
         if "  " in text or not text.isprintable():
-            text = sub(rules.WHITESPACE, rules.collapse_whitespace, text)
+            text = sub(_WHITESPACE, _COLLAPSE_WHITESPACE, text)
     else:
         if rare is None:
             found = _RARE.findall(text)
@@ -317,24 +331,24 @@ def _steps(text: str, ascii_only: bool, sub: Sub, rare: frozenset[str] | None = 
                 text, found_set = _T2S_CHARS.translate_rare(text)
                 rare = found_set or _NO_CHARS
         if "  " in text or "\n" in text:
-            text = sub(rules.WHITESPACE, rules.collapse_whitespace, text)
+            text = sub(_WHITESPACE, _COLLAPSE_WHITESPACE, text)
         if rare and not rare.isdisjoint(_GREEK_CYRILLIC):
             pattern, fn = rules.homoglyph_rule(text)
             text = sub(pattern, fn, text, True)
-    text = sub(rules.SEPARATORS, rules.join_spelled, text)
+    text = sub(_SEPARATORS, _JOIN_SPELLED, text)
     if _leet_triggered(text):
-        text = sub(rules.LEET, rules.decode_leet, text, True)
-    text = sub(rules.NICKNAME_PATTERN, rules.canonical_nickname, text)
+        text = sub(_LEET_PATTERN, _DECODE_LEET, text, True)
+    text = sub(_NICKNAME_PATTERN, _CANONICAL_NICKNAME, text)
     if " " in text and not text.isascii():
-        text = sub(rules.CJK_SPACE, "", text)
+        text = sub(_CJK_SPACE, "", text)
     if rare and _numerals_may_apply(text, rare):
-        text = sub(rules.NUMERALS, rules.numerals_to_digits, text, True)
+        text = sub(_NUMERALS, _NUMERALS_TO_DIGITS, text, True)
     return text
 
 
 def _numerals_may_apply(text: str, rare: frozenset[str]) -> bool:
     """Chinese numerals read as a number only in a run: two numerals or more, or one next to a digit."""
-    numerals = rare & rules.CN_SET
+    numerals = rare & _CN_SET
     if len(numerals) > 1:
         return True
     if not numerals:
