@@ -90,14 +90,17 @@ def label_scores(
     return scores
 
 
-def _rules_score(topic: float, support: float, damp: float) -> float:
-    """min(1, topic + min(support, SUPPORT_RATIO * topic)) + damp, at least 0, rounded: the rules' score."""
+def _raised(topic: float, support: float) -> float:
+    """min(1, topic + min(support, SUPPORT_RATIO * topic)): topic evidence with its support."""
     cap = SUPPORT_RATIO * topic
     raised = topic + (support if support < cap else cap)
-    if raised > 1.0:
-        raised = 1.0
-    raised += damp
-    return round4(raised if raised > 0.0 else 0.0)
+    return raised if raised < 1.0 else 1.0
+
+
+def _rules_score(topic: float, support: float, damp: float) -> float:
+    """The rules' score: the raised topic plus damping, at least 0, rounded."""
+    score = _raised(topic, support) + damp
+    return round4(score if score > 0.0 else 0.0)
 
 
 def _blend(scores: dict[str, float], label: str, weight: float, negative: dict[str, float], model: dict[str, float],
@@ -108,12 +111,7 @@ def _blend(scores: dict[str, float], label: str, weight: float, negative: dict[s
         if topic > 0:
             scores[label] = _rules_score(topic, support, damp)
         return
-    raised = 0.0
-    if weight > 0:
-        cap = SUPPORT_RATIO * weight
-        raised = weight + (support if support < cap else cap)
-        if raised > 1.0:
-            raised = 1.0
+    raised = _raised(weight, support) if weight > 0 else 0.0
     blended = model_share * model.get(label, 0.0) + rules_share * raised
     # context (warning, news, question; family for verification) lowers the blend as it lowers the rules
     score = blended + damp + negative.get(label, 0.0)
