@@ -4,8 +4,9 @@
    the campaign fingerprint's shingle hashing (workers/core/text/_minhash.c), the lexicon scan: its
    Aho-Corasick pass, its patterns and its choice of spans (workers/core/text/_keyscan.c), normalization's
    character stage (workers/core/text/_charstage.c) and four of its rewrite rules, helped or wholly
-   (workers/core/text/_spelled.c), the mapping of spans back through them (workers/core/text/_offsets.c), and
-   the handles' cheap checks (workers/core/text/_needles.c).
+   (workers/core/text/_spelled.c), the mapping of spans back through them (workers/core/text/_offsets.c),
+   the handles' cheap checks (workers/core/text/_needles.c), and the doorkeeper of the caches of recurring texts
+   (workers/core/text/_doorkeeper.c).
 2. The modules of the pure core on the decision path, compiled from their Python source by mypyc (the
    compiler mypy ships, which black and mypy itself are built with): the same code, about 1.35x faster on
    the dev mix, with no second implementation to keep in step. The list is `COMPILED` in
@@ -35,6 +36,7 @@ C_LOOPS = {
     "_spelled": [],
     "_needles": [],
     "_offsets": [],
+    "_doorkeeper": [],
 }
 extensions = [
     Extension(

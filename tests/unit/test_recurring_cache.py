@@ -51,3 +51,28 @@ def test_clear_forgets_both_the_values_and_the_keys_seen():
 def test_bad_sizes_are_refused(size, slots):
     with pytest.raises(ValueError, match="power of two"):
         RecurringCache(size, slots)
+
+
+def test_the_doorkeeper_in_c_answers_as_the_python_table():
+    import random
+
+    from workers.core import recurring
+    from workers.core.text._doorkeeper import Doorkeeper  # no skip: ops/setup builds it, CI must fail without it
+
+    assert recurring.NativeDoorkeeper is Doorkeeper
+    rng = random.Random(7)
+    keys = [f"k{rng.randrange(300)}" for _ in range(20_000)] + ["", "", "x"]  # hash("") is 0: "seen" at once
+    native, python = Doorkeeper(64), recurring._Doorkeeper(64)  # 64 slots: keys take turns in them
+    answers = [(native.seen_before(k), python.seen_before(k)) for k in keys]
+    assert all(a == b for a, b in answers)
+    assert 1000 < sum(a for a, _ in answers) < len(keys) - 1000
+    native.clear(), python.clear()
+    assert [native.seen_before(k) for k in keys[:500]] == [python.seen_before(k) for k in keys[:500]]
+
+
+@pytest.mark.parametrize("slots", [0, 12, -4])
+def test_the_doorkeeper_in_c_refuses_bad_sizes(slots):
+    from workers.core.text._doorkeeper import Doorkeeper
+
+    with pytest.raises(ValueError, match="power of two"):
+        Doorkeeper(slots)
