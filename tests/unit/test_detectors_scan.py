@@ -182,6 +182,27 @@ def test_every_match_begins_with_a_literal_start_and_holds_its_required_literal_
                     assert m.group(1)[1:2] in tuple(follow), (source, m.group(1))
 
 
+def test_possessive_repetitions_match_as_their_backtracking_form():
+    # digits of amounts, durations and rebates are taken possessively ("{0,8}+": never given back, where what
+    # follows cannot start with what they repeat): every lexicon pattern holding one matches as its backtracking
+    # form at every start of every dev text and of its disguised variants
+    texts = _texts()
+    sources = {p.pattern: first for lex in base._REGISTRY for first, pats in lex.patterns.items() for _, p in pats
+               if "}+" in p.pattern}
+    assert len(sources) > 20
+    checked = 0
+    for source, first in sources.items():
+        fast, slow = re.compile(source, re.ASCII), re.compile(source.replace("}+", "}"), re.ASCII)
+        for text in texts:
+            p = text.find(first)
+            while p >= 0:
+                a, b = fast.match(text, p), slow.match(text, p)
+                assert (a and a.span()) == (b and b.span()), (source, text, p)
+                checked += a is not None
+                p = text.find(first, p + 1)
+    assert checked > 20_000
+
+
 # --- the engine skips detectors with nothing to say -------------------------------------------------------
 
 def test_skipped_detectors_would_have_said_nothing():

@@ -15,9 +15,12 @@ _CN = f"[{CN_DIGITS}]"
 _NOT_MONEY = r"(?![\d.]|[个张次条篇件回遍小时分钟秒点号岁年月日天周人群份盒斤楼层位名瓶颗粒单码集期%]|kg|km|cm|h\b|hours?|hrs?|min|days?|steps|yrs?)"
 _CUR_POST = r"(?:元|块|毛|角|蚊|刀|rmb|usdt|美元|美金|台币|港币|dollars?|bucks|pesos?)"
 
+# Digits of an amount are taken possessively ("{0,8}+": never given back): what must come after them (a unit, a
+# currency, "/", "per", "each") never starts with a digit, "," or ".", so giving one back could never make a
+# match, and `re` no longer tries (a test compares both forms at every digit of the corpus).
 MONEY = (
-    r"[¥$€£₱] ?\d[\d,.]{0,8}(?:k|w|万)?|(?:rmb|usdt|usd|rm|hk\$|nt\$|s\$|php) ?\d[\d,.]{0,8}(?:k|w|万)?|"
-    rf"\d[\d,.]{{0,8}} ?(?:k|w|万)? ?{_CUR_POST}|{_CN}{_CN}{{0,5}}{_CUR_POST}"
+    r"[¥$€£₱] ?\d[\d,.]{0,8}+(?:k|w|万)?|(?:rmb|usdt|usd|rm|hk\$|nt\$|s\$|php) ?\d[\d,.]{0,8}+(?:k|w|万)?|"
+    rf"\d[\d,.]{{0,8}}+ ?(?:k|w|万)? ?{_CUR_POST}|{_CN}{_CN}{{0,5}}{_CUR_POST}"
 )
 # a bare amount: "一次五十", "一次50", "给二百"; not "一天三张", "每天快走一小时", "七八个码"
 AMOUNT = rf"\d(?>\d{{0,5}})(?:\.\d{{1,2}})?{_NOT_MONEY}|{_CN}(?>{_CN}{{1,5}}){_NOT_MONEY}"
@@ -28,8 +31,8 @@ _EN_UNIT = (r"(?:post|task|order|group|moment|scan|like|follow|review|share|qr|a
 RATE = (
     rf"[一每1] ?{_UNIT}(?:群)?[^。！？!?\n，,]{{0,5}}(?:{MONEY}|{AMOUNT})|"
     r"单价|按(?:条|次|单|个|天|群)(?:算|结|计|收费|给钱)|"
-    rf"\d[\d,.]{{0,8}} ?(?:元|块|毛|rmb|usdt)? ?(?:/ ?|每|一|per |an? |each ?){_UNIT}|"
-    rf"[¥$€£₱] ?\d[\d,.]{{0,8}}(?:k|w)? ?(?:/ ?|per |an? |each ?){_EN_UNIT}|[¥$€£₱] ?\d[\d,.]{{0,8}} each\b|"
+    rf"\d[\d,.]{{0,8}}+ ?(?:元|块|毛|rmb|usdt)? ?(?:/ ?|每|一|per |an? |each ?){_UNIT}|"
+    rf"[¥$€£₱] ?\d[\d,.]{{0,8}}+(?:k|w)? ?(?:/ ?|per |an? |each ?){_EN_UNIT}|[¥$€£₱] ?\d[\d,.]{{0,8}}+ each\b|"
     rf"{_CN}{_CN}{{0,5}}(?:元|块|毛)? ?(?:/ ?|每|一){_UNIT}|per (?:task|order|post|scan|like|review|group|time|day)|"
     r"\d{1,5} each\b"
 )

@@ -22,7 +22,7 @@ LEX = Lexicon({
     "double": (
         "双倍返|返双倍|返你本金|返本金|本金\\+|佣金翻倍|double return|double cash ?back|prepaid task|prepay task|"
         "prepa(?:y|id) [¥$]|(?:deposit|prepay) ?[¥$]?\\d{1,6}[^.!?\\n]{0,20}(?:withdraw|return|back|get)|"
-        "\\d{2,6}返\\d{2,6}"
+        "\\d{2,6}+返\\d{2,6}"
     ),
     "task": (
         "任务大厅|任务群|任务平台|任务员|做任务|领任务|任务通知|(?:点赞|关注|评论|收藏|加购|好评|评价)[^，。！？!?\\n]{0,2}任务|"

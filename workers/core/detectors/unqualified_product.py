@@ -17,7 +17,7 @@ NAME = "unqualified_product"
 LABEL = "marketing_spam.unqualified_product"
 
 _NUM = f"(?:\\d{{1,3}}|[{CN_DIGITS}]{{1,3}})"
-_DURATION = f"(?:\\d{{1,3}}|[{CN_DIGITS}]{{1,3}}|半)(?:天|日|周|星期|个月|月|次|days?|weeks?|months?|sessions?)"
+_DURATION = f"(?:\\d{{1,3}}+|[{CN_DIGITS}]{{1,3}}+|半)(?:天|日|周|星期|个月|月|次|days?|weeks?|months?|sessions?)"
 _G = "[^，。！？!?\\n]"
 
 LEX = Lexicon({
