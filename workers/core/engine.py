@@ -82,6 +82,9 @@ class Engine:
         # most share * model + (1 - share)), so it changes no label and no action: such findings are not
         # made, which saves mapping their evidence spans for most messages.
         lowest = min([policy.label_min_score] + [min(t.values()) for t in policy.thresholds.values() if t])
+        # below the lowest threshold of any surface every account's action is "allow" (most events): the policy's
+        # ladder is read only above it
+        self._lowest_action = min([min(t.values()) for t in policy.thresholds.values() if t] or [float("inf")])
         self.model_floor = max(0.05, (lowest - (1.0 - self.model_share)) / self.model_share) if ref else 1.0
         # Without a rule topic only the model can flag a message, from share * model >= lowest (and >= the bar
         # of a label the model alone found) on: then the context cues that damp the model too (`damps_model`:
@@ -163,7 +166,8 @@ class Engine:
             score = max(scores.values())  # each already rounded to 4 places (label_scores)
         else:
             labels, score = (), 0.0
-        action = policy.action_for(event.surface._value_, score, event.account_id)
+        action = "allow" if score < self._lowest_action else policy.action_for(
+            event.surface._value_, score, event.account_id)
         if action == "allow":
             labels, reasons = (), ()
         else:
