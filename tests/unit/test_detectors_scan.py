@@ -203,6 +203,16 @@ def test_possessive_repetitions_match_as_their_backtracking_form():
     assert checked > 20_000
 
 
+def test_id_bits_test_a_subset_as_frozensets_do():
+    # the engine skips a detector when a lexicon it needs is missing: `needs & ~have` on bits, `needs <= have` before
+    rng = random.Random(5)
+    for _ in range(2000):
+        needs = frozenset(rng.sample(range(40), rng.randrange(4)))
+        have = frozenset(rng.sample(range(40), rng.randrange(30)))
+        assert (base.id_bits(needs) & ~base.id_bits(have) == 0) == (needs <= have)
+    assert base.id_bits([]) == 0 and base.id_bits([0, 3]) == 9
+
+
 # --- the engine skips detectors with nothing to say -------------------------------------------------------
 
 def test_skipped_detectors_would_have_said_nothing():

@@ -18,7 +18,7 @@ from enum import Enum
 from typing import Protocol, Sequence
 
 from workers.core.detectors import DETECTORS, Context, Detector
-from workers.core.detectors.base import event_scan
+from workers.core.detectors.base import event_scan, id_bits
 from workers.core.findings import Decision, Finding
 from workers.core.handles import Handle, extract_handles
 from workers.core.normalize import Normalized, normalize
@@ -101,9 +101,9 @@ class Engine:
         for d in self.detectors:
             if any(not lex.triggers for lex in getattr(d, "requires", ())):
                 raise ValueError(f"{d.name}: `requires` names a lexicon without triggers")
-        self._plan = tuple(
-            (d, frozenset(lex.id for lex in getattr(d, "requires", ())),
-             frozenset(lex.id for lex in getattr(d, "requires_hits", ())))
+        self._plan = tuple(  # each detector with the ids of the lexicons it needs, as bits (`id_bits`)
+            (d, id_bits(lex.id for lex in getattr(d, "requires", ())),
+             id_bits(lex.id for lex in getattr(d, "requires_hits", ())))
             for d in self.detectors
         )
         self._untopical = tuple(
@@ -131,9 +131,9 @@ class Engine:
         scan = event_scan(ctx)
         findings: list[Finding] = []
         if scan.topic:
-            triggered, found = scan.triggered, scan.found_lexicons()
+            triggered, found = scan.triggered_bits, scan.found_bits()
             for detector, triggers, hits in self._plan:
-                if (triggers and not triggers <= triggered) or (hits and not hits <= found):
+                if triggers & ~triggered or hits & ~found:  # a lexicon it needs found no trigger, or nothing
                     continue
                 findings.extend(detector.detect(ctx))
         else:

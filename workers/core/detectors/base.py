@@ -330,7 +330,7 @@ class EventScan:
     """The trigger classes of topic lexicons are scanned for every event; all other classes (a topic's pay
     words, cues, context, money) only for events where a detector asks for them (after a trigger was found)."""
 
-    __slots__ = ("norm", "results", "topic", "triggered", "later", "found")
+    __slots__ = ("norm", "results", "topic", "triggered", "triggered_bits", "later", "found", "_found_bits")
 
     def __init__(self, norm: Normalized):
         self.norm = norm
@@ -339,8 +339,10 @@ class EventScan:
         self.topic, later = scan_first(_scanner(), norm.text, self.results)
         # the topic lexicons whose trigger was found
         self.triggered = frozenset(self.results) if self.topic else _NO_IDS
+        self.triggered_bits = id_bits(self.results) if self.topic else 0  # the same, bit `id` for each
         self.later: Any = later  # a matcher.Later or the compiled scan's rest; None once done
         self.found: frozenset[int] | None = None  # the lexicons that found something, once all are scanned
+        self._found_bits = -1
 
     def all_classes(self) -> dict[int, dict[str, Spans]]:
         if self.later is not None:
@@ -353,6 +355,20 @@ class EventScan:
         if self.found is None:
             self.found = frozenset(self.all_classes())
         return self.found
+
+    def found_bits(self) -> int:
+        """`found_lexicons()` as bits (bit `id` for each)."""
+        if self._found_bits < 0:
+            self._found_bits = id_bits(self.found_lexicons())
+        return self._found_bits
+
+
+def id_bits(ids: Iterable[int]) -> int:
+    """Lexicon ids as the bits of an int (the engine tests a detector's needs against them in one `&`)."""
+    bits = 0
+    for i in ids:
+        bits |= 1 << i
+    return bits
 
 
 _NO_IDS: frozenset[int] = frozenset()
