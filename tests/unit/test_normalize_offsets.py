@@ -9,7 +9,7 @@ import time
 import pytest
 
 from tests.unit.normalize_helpers import corpus_texts
-from workers.core.normalize import Normalized, _steps, normalize
+from workers.core.normalize import Normalized, Rewriter, _steps, normalize
 from workers.core.text import charmap, rules, t2s
 
 
@@ -50,7 +50,11 @@ def _reference(original: str) -> tuple[str, list[int], list[int]]:
         box[0], box[1] = new_starts, new_ends
         return "".join(pieces)
 
-    text = _steps(text, original.isascii(), sub)
+    class Reference(Rewriter):
+        def apply(self, pattern, fn, s, same_length=False):
+            return sub(pattern, fn, s, same_length)
+
+    text = _steps(text, original.isascii(), Reference())
     return text, box[0], box[1]
 
 

@@ -30,6 +30,8 @@ from __future__ import annotations
 import re
 from typing import Callable, Final
 
+from mypy_extensions import mypyc_attr
+
 from workers.core.recurring import RecurringCache
 from workers.core.text import charmap, offsets, rules, t2s
 
@@ -39,7 +41,6 @@ Repl = offsets.Repl
 # The steps that changed the text: input text, pattern, and the replacement (its edits are recomputed when
 # offsets are first needed), or the edits themselves (a rule run in C gives them at once).
 Log = list[tuple[str, re.Pattern[str], Repl | list[offsets.Edit]]]
-Sub = Callable[..., str]  # (pattern, replacement, text, same_length=False) -> text
 
 # Characters whose presence switches on a step: traditional characters (t2s), Greek and Cyrillic
 # (look-alikes), Chinese numerals. One scan finds them all.
@@ -285,38 +286,48 @@ def _normalized(text: str) -> Normalized:
     return Normalized(text, out, log=log)
 
 
-def _run(original: str) -> tuple[str, Log]:
-    log: Log = []
+@mypyc_attr(allow_interpreted_subclasses=True)  # the tests' reference pass is an interpreted subclass
+class Rewriter:
+    """Applies a rule for `_steps` (`apply`: in C when `_NATIVE_RULES` has it, else `re.sub`) and logs the rules
+    that changed the length, for the offsets. A method of a compiled class: `_steps` calls it directly (a
+    closure passed as a callable took a generic call, and a lookup, per rule)."""
 
-    def sub(pattern: re.Pattern[str], fn: Repl, text: str, same_length: bool = False) -> str:
+    def __init__(self) -> None:
+        self.log: Log = []
+
+    def apply(self, pattern: re.Pattern[str], fn: Repl, text: str, same_length: bool = False) -> str:
         native = _NATIVE_RULES.get(id(pattern))
         if native is not None:
             done = native(text)
             if done is None:
                 return text
             if not same_length:
-                log.append((text, pattern, done[1]))
+                self.log.append((text, pattern, done[1]))
             return done[0]
         out = pattern.sub(fn, text)
         if not same_length and out != text:  # a rule replacing character by character moves no offset
-            log.append((text, pattern, fn))
+            self.log.append((text, pattern, fn))
         return out
 
+
+def _run(original: str) -> tuple[str, Log]:
+    sub = Rewriter()
     chars = _CHARS
     if chars is None:
-        return _steps(charmap.translate(original), original.isascii(), sub), log
+        return _steps(charmap.translate(original), original.isascii(), sub), sub.log
     text, found = chars.translate_rare(original)
-    return _steps(text, original.isascii(), sub, found or _NO_CHARS), log
+    return _steps(text, original.isascii(), sub, found or _NO_CHARS), sub.log
 
 
-def _steps(text: str, ascii_only: bool, sub: Sub, rare: frozenset[str] | None = None) -> str:
-    """The steps after the character stage: a rule runs only when its trigger is in the text. `sub` applies
-    a rule (`normalize` uses `re.sub` and logs the rules that changed the length; the tests' reference pass
-    rebuilds offsets). `rare`: the rare characters of `text` when the caller found them already."""
+def _steps(text: str, ascii_only: bool, sub: Rewriter, rare: frozenset[str] | None = None) -> str:
+    """The steps after the character stage: a rule runs only when its trigger is in the text. `sub.apply`
+    applies a rule (`Rewriter`: in C or by `re.sub`, logging the rules that changed the length; the tests'
+    reference pass, a subclass, rebuilds offsets). `rare`: the rare characters of `text` when the caller found
+    them already."""
     if ascii_only:
         rare = _NO_CHARS
         if "  " in text or not text.isprintable():
-            text = sub(_WHITESPACE, _COLLAPSE_WHITESPACE, text)
+            text = sub.apply(_WHITESPACE, _COLLAPSE_WHITESPACE, text)
     else:
         if rare is None:
             found = _RARE.findall(text)
@@ -331,18 +342,18 @@ def _steps(text: str, ascii_only: bool, sub: Sub, rare: frozenset[str] | None = 
                 text, found_set = _T2S_CHARS.translate_rare(text)
                 rare = found_set or _NO_CHARS
         if "  " in text or "\n" in text:
-            text = sub(_WHITESPACE, _COLLAPSE_WHITESPACE, text)
+            text = sub.apply(_WHITESPACE, _COLLAPSE_WHITESPACE, text)
         if rare and not rare.isdisjoint(_GREEK_CYRILLIC):
             pattern, fn = rules.homoglyph_rule(text)
-            text = sub(pattern, fn, text, True)
-    text = sub(_SEPARATORS, _JOIN_SPELLED, text)
+            text = sub.apply(pattern, fn, text, True)
+    text = sub.apply(_SEPARATORS, _JOIN_SPELLED, text)
     if _leet_triggered(text):
-        text = sub(_LEET_PATTERN, _DECODE_LEET, text, True)
-    text = sub(_NICKNAME_PATTERN, _CANONICAL_NICKNAME, text)
+        text = sub.apply(_LEET_PATTERN, _DECODE_LEET, text, True)
+    text = sub.apply(_NICKNAME_PATTERN, _CANONICAL_NICKNAME, text)
     if " " in text and not text.isascii():
-        text = sub(_CJK_SPACE, "", text)
+        text = sub.apply(_CJK_SPACE, "", text)
     if rare and _numerals_may_apply(text, rare):
-        text = sub(_NUMERALS, _NUMERALS_TO_DIGITS, text, True)
+        text = sub.apply(_NUMERALS, _NUMERALS_TO_DIGITS, text, True)
     return text
 
 
