@@ -1,5 +1,5 @@
 # The modworker worker image: slim, non-root, with a healthcheck on its metrics endpoint.
-# A build stage compiles the C hot loops (workers/core/text/*.c: _ngrams, _minhash, _keyscan, _charstage, _spelled) and,
+# A build stage compiles the C hot loops (workers/core/text/*.c: _ngrams, _minhash, _keyscan, _charstage, _spelled, ...) and,
 # with mypyc, the core's decision-path modules (setup.py) into a wheel, so the image that runs carries no compiler.
 FROM python:3.11-slim AS build
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends gcc libc6-dev >/dev/null

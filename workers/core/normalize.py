@@ -359,12 +359,14 @@ def _steps(text: str, ascii_only: bool, sub: Rewriter, rare: frozenset[str] | No
 
 def _numerals_may_apply(text: str, rare: frozenset[str]) -> bool:
     """Chinese numerals read as a number only in a run: two numerals or more, or one next to a digit."""
-    numerals = rare & _CN_SET
-    if len(numerals) > 1:
-        return True
-    if not numerals:
+    numeral = ""  # the one numeral among the rare characters (no set made: `rare` holds a few characters)
+    for c in rare:
+        if c in _CN_SET:
+            if numeral:
+                return True
+            numeral = c
+    if not numeral:
         return False
-    (numeral,) = numerals
     at = text.find(numeral)
     if text.find(numeral, at + 1) >= 0:
         return True
