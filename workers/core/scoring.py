@@ -40,7 +40,7 @@ def round4(x: float) -> float:
     anything else (large, infinite or NaN), `round` itself."""
     y = x * 10000.0
     if -1e8 < y < 1e8:
-        low = math.floor(y)
+        low = float(math.floor(y))  # a float, exactly (|y| < 1e8): `k` below stays an unboxed float when compiled
         frac = y - low
         if abs(frac - 0.5) > 1e-7:
             k = low + 1.0 if frac > 0.5 else low
