@@ -339,7 +339,7 @@ class EventScan:
         self.topic, later = scan_first(_scanner(), norm.text, self.results)
         # the topic lexicons whose trigger was found
         self.triggered = frozenset(self.results) if self.topic else _NO_IDS
-        self.triggered_bits = id_bits(self.results) if self.topic else 0  # the same, bit `id` for each
+        self.triggered_bits = _key_bits(self.results) if self.topic else 0  # the same, bit `id` for each
         self.later: Any = later  # a matcher.Later or the compiled scan's rest; None once done
         self.found: frozenset[int] | None = None  # the lexicons that found something, once all are scanned
         self._found_bits = -1
@@ -359,8 +359,16 @@ class EventScan:
     def found_bits(self) -> int:
         """`found_lexicons()` as bits (bit `id` for each)."""
         if self._found_bits < 0:
-            self._found_bits = id_bits(self.found_lexicons())
+            self._found_bits = _key_bits(self.all_classes())
         return self._found_bits
+
+
+def _key_bits(results: dict[int, dict[str, Spans]]) -> int:
+    """`id_bits` of the keys of a scan's results (a dict: iterated natively when compiled)."""
+    bits = 0
+    for i in results:
+        bits |= 1 << i
+    return bits
 
 
 def id_bits(ids: Iterable[int]) -> int:
