@@ -203,14 +203,15 @@ def test_possessive_repetitions_match_as_their_backtracking_form():
     assert checked > 20_000
 
 
-def test_id_bits_test_a_subset_as_frozensets_do():
+def test_lexicon_bits_test_a_subset_as_frozensets_do():
     # the engine skips a detector when a lexicon it needs is missing: `needs & ~have` on bits, `needs <= have` before
     rng = random.Random(5)
     for _ in range(2000):
         needs = frozenset(rng.sample(range(40), rng.randrange(4)))
         have = frozenset(rng.sample(range(40), rng.randrange(30)))
-        assert (base.id_bits(needs) & ~base.id_bits(have) == 0) == (needs <= have)
-    assert base.id_bits([]) == 0 and base.id_bits([0, 3]) == 9
+        found = base.key_bits({i: {} for i in have})
+        assert (base.key_bits(dict.fromkeys(needs, {})) & ~found == 0) == (needs <= have)
+    assert base.key_bits({}) == 0 and base.key_bits({0: {}, 3: {}}) == 9
 
 
 # --- the engine skips detectors with nothing to say -------------------------------------------------------

@@ -18,7 +18,7 @@ from enum import Enum
 from typing import Protocol, Sequence
 
 from workers.core.detectors import DETECTORS, Context, Detector
-from workers.core.detectors.base import event_scan, id_bits
+from workers.core.detectors.base import event_scan
 from workers.core.findings import Decision, Finding
 from workers.core.handles import Handle, extract_handles
 from workers.core.normalize import Normalized, normalize
@@ -101,9 +101,9 @@ class Engine:
         for d in self.detectors:
             if any(not lex.triggers for lex in getattr(d, "requires", ())):
                 raise ValueError(f"{d.name}: `requires` names a lexicon without triggers")
-        self._plan = tuple(  # each detector with the ids of the lexicons it needs, as bits (`id_bits`)
-            (d, id_bits(lex.id for lex in getattr(d, "requires", ())),
-             id_bits(lex.id for lex in getattr(d, "requires_hits", ())))
+        self._plan = tuple(  # each detector with the ids of the lexicons it needs, as bits (as `key_bits`)
+            (d, sum({1 << lex.id for lex in getattr(d, "requires", ())}),
+             sum({1 << lex.id for lex in getattr(d, "requires_hits", ())}))
             for d in self.detectors
         )
         self._untopical = tuple(

@@ -330,7 +330,7 @@ class EventScan:
     """The trigger classes of topic lexicons are scanned for every event; all other classes (a topic's pay
     words, cues, context, money) only for events where a detector asks for them (after a trigger was found)."""
 
-    __slots__ = ("norm", "results", "topic", "triggered", "triggered_bits", "later", "found", "_found_bits")
+    __slots__ = ("norm", "results", "topic", "triggered", "triggered_bits", "later", "_found_bits")
 
     def __init__(self, norm: Normalized):
         self.norm = norm
@@ -339,10 +339,9 @@ class EventScan:
         self.topic, later = scan_first(_scanner(), norm.text, self.results)
         # the topic lexicons whose trigger was found
         self.triggered = frozenset(self.results) if self.topic else _NO_IDS
-        self.triggered_bits = _key_bits(self.results) if self.topic else 0  # the same, bit `id` for each
+        self.triggered_bits = key_bits(self.results) if self.topic else 0  # the same, bit `id` for each
         self.later: Any = later  # a matcher.Later or the compiled scan's rest; None once done
-        self.found: frozenset[int] | None = None  # the lexicons that found something, once all are scanned
-        self._found_bits = -1
+        self._found_bits = -1  # found_bits(), once all classes are scanned
 
     def all_classes(self) -> dict[int, dict[str, Spans]]:
         if self.later is not None:
@@ -350,31 +349,17 @@ class EventScan:
             self.later = None
         return self.results
 
-    def found_lexicons(self) -> frozenset[int]:
-        """The ids of the lexicons that found something (all classes scanned)."""
-        if self.found is None:
-            self.found = frozenset(self.all_classes())
-        return self.found
-
     def found_bits(self) -> int:
-        """`found_lexicons()` as bits (bit `id` for each)."""
+        """The lexicons that found something (all classes scanned), as bits (bit `id` for each)."""
         if self._found_bits < 0:
-            self._found_bits = _key_bits(self.all_classes())
+            self._found_bits = key_bits(self.all_classes())
         return self._found_bits
 
 
-def _key_bits(results: dict[int, dict[str, Spans]]) -> int:
-    """`id_bits` of the keys of a scan's results (a dict: iterated natively when compiled)."""
+def key_bits(results: dict[int, dict[str, Spans]]) -> int:
+    """The lexicon ids of a scan's results as the bits of an int (the engine tests a detector's needs in one `&`)."""
     bits = 0
-    for i in results:
-        bits |= 1 << i
-    return bits
-
-
-def id_bits(ids: Iterable[int]) -> int:
-    """Lexicon ids as the bits of an int (the engine tests a detector's needs against them in one `&`)."""
-    bits = 0
-    for i in ids:
+    for i in results:  # a dict: iterated natively when compiled
         bits |= 1 << i
     return bits
 

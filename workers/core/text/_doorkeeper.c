@@ -10,7 +10,7 @@
  * compared it with another boxed int somewhere in memory (~0.2 us an event, ~0.4 in the pipeline where those
  * ints are out of the caches). Here the slots are 8 bytes each, in one array.
  *
- * Pure; holds the GIL throughout. tests/unit/test_recurring.py compares it with the Python table.
+ * Pure; holds the GIL throughout. tests/unit/test_recurring_cache.py compares it with the Python table.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
