@@ -78,13 +78,13 @@ class Engine:
         self.model = TextModel.load(ref.path, ref.sha256) if ref is not None else None
         self.model_share = ref.share if ref is not None else 0.0
         self.model_alone_min = ref.alone_min_score if ref is not None else 0.0
+        # Below the lowest threshold of any surface every account's action is "allow" (most events): the policy's
+        # ladder is read only above it.
+        self._lowest_action = min([min(t.values()) for t in policy.thresholds.values() if t] or [float("inf")])
+        lowest = min(policy.label_min_score, self._lowest_action)
         # A model score below this cannot bring its label to any threshold of this policy (the blend is at
         # most share * model + (1 - share)), so it changes no label and no action: such findings are not
         # made, which saves mapping their evidence spans for most messages.
-        lowest = min([policy.label_min_score] + [min(t.values()) for t in policy.thresholds.values() if t])
-        # below the lowest threshold of any surface every account's action is "allow" (most events): the policy's
-        # ladder is read only above it
-        self._lowest_action = min([min(t.values()) for t in policy.thresholds.values() if t] or [float("inf")])
         self.model_floor = max(0.05, (lowest - (1.0 - self.model_share)) / self.model_share) if ref else 1.0
         # Without a rule topic only the model can flag a message, from share * model >= lowest (and >= the bar
         # of a label the model alone found) on: then the context cues that damp the model too (`damps_model`:

@@ -5,14 +5,15 @@ characters one by one, and calling OpenCC costs microseconds. So:
   - `CHAR_MAP` is OpenCC's own conversion of every CJK character alone (built at import);
   - text holding a character of `CHAR_MAP` is traditional: when it also holds one of the `AMBIGUOUS`
     characters (the only ones OpenCC's phrase table converts differently in context: 乾隆 vs 乾淨, 瞭解,
-    計畫, 回覆), OpenCC converts the whole text; otherwise the character table does, with the same result.
+    計畫, 回覆), OpenCC converts its *windows* (below), the character table the rest; otherwise the character
+    table converts it all, with the same result as OpenCC.
 t2s maps character to character, so the length stays; should OpenCC ever change it, the character table is
 used instead, so offsets stay one-to-one either way.
 
-OpenCC itself runs only on the *windows* of such a text: its phrases are made of `PHRASE_CHARS` (527
-characters) only, so a character outside them (and outside the compatibility ideographs its first step maps
-to them, and the characters past U+FFFF the character table leaves) ends every phrase; a run of such characters
-holding an AMBIGUOUS one is converted as OpenCC converts the whole text, the rest by the character table.
+Windows: OpenCC's phrases are made of `PHRASE_CHARS` (527 characters) only, so a character outside them (and
+outside the compatibility ideographs its first step maps to them, and the characters past U+FFFF the character
+table leaves) ends every phrase; a run of such characters holding an AMBIGUOUS one is converted as OpenCC
+converts the whole text.
 Called on a whole text in the middle of the pipeline OpenCC took ~27 us (its tables out of the processor's
 caches), 7.7 in a loop of its own; windows are a few characters, and recurring ones are kept (`_WINDOWS`).
 """
